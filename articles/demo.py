@@ -1,0 +1,150 @@
+"""The demo newsroom: sections, contributors, topics, photos and stories from `demo.json`.
+
+Loading is idempotent: anything that already exists (matched by slug) is left as editors
+last saved it, so re-running never overwrites work done in the admin.
+"""
+
+import io
+import json
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from PIL import Image, ImageDraw, ImageFont
+
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    Byline,
+    Contributor,
+    Photo,
+    Section,
+    Topic,
+    TopicAlias,
+)
+
+DEMO_FILE = Path(__file__).with_name("demo.json")
+DEMO_EDITOR_USERNAME = "editor"
+EDITOR_GROUP = "Editor"
+PHOTO_SIZE = (1200, 800)
+
+
+def generate_picture(colors: list[str], label: str) -> bytes:
+    """A JPEG drawn locally: a diagonal two-colour field with a label, no outside files."""
+    image = Image.new("RGB", PHOTO_SIZE, colors[0])
+    draw = ImageDraw.Draw(image)
+    width, height = PHOTO_SIZE
+    draw.polygon(
+        [(width * 0.45, 0), (width, 0), (width, height), (width * 0.15, height)], colors[1]
+    )
+    font = ImageFont.load_default(size=64)
+    draw.rectangle([(40, height - 150), (width - 40, height - 50)], fill=(0, 0, 0))
+    draw.text((70, height - 135), label, fill=(255, 255, 255), font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def paragraphs_to_html(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
+
+
+@transaction.atomic
+def load_demo(data: dict | None = None) -> dict[str, int]:
+    """Create whatever of the demo newsroom is missing; return counts of what was created."""
+    data = data or json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    created = {"sections": 0, "contributors": 0, "topics": 0, "articles": 0}
+
+    sections = {}
+    for item in data["sections"]:
+        sections[item["slug"]], new = Section.objects.get_or_create(
+            slug=item["slug"], defaults=item
+        )
+        created["sections"] += new
+
+    contributors = {}
+    for item in data["contributors"]:
+        contributors[item["slug"]], new = Contributor.objects.get_or_create(
+            slug=item["slug"], defaults=item
+        )
+        created["contributors"] += new
+
+    topics = {}
+    for item in data["topics"]:
+        fields = {k: v for k, v in item.items() if k != "aliases"}
+        topic, new = Topic.objects.get_or_create(name__iexact=item["name"], defaults=fields)
+        topics[item["name"]] = topic
+        created["topics"] += new
+        if new:
+            TopicAlias.objects.bulk_create(
+                [TopicAlias(topic=topic, name=alias) for alias in item["aliases"]]
+            )
+
+    now = timezone.now()
+    for item in data["articles"]:
+        if Article.objects.filter(slug=item["slug"]).exists():
+            continue
+        hours_ago = item["hours_ago"]
+        publish_at = None if hours_ago is None else now - timedelta(hours=hours_ago)
+        article = Article.objects.create(
+            slug=item["slug"],
+            headline=item["headline"],
+            kicker=item["kicker"],
+            dek=item["dek"],
+            dateline=item["dateline"],
+            body=paragraphs_to_html(item["paragraphs"]),
+            section=sections[item["section"]],
+            status=item["status"],
+            publish_at=publish_at,
+            first_published_at=publish_at if item["status"] == Article.Status.PUBLISHED else None,
+        )
+        article.topics.set([topics[name] for name in item["topics"]])
+        Byline.objects.bulk_create(
+            Byline(article=article, contributor=contributors[b["contributor"]], role=b["role"],
+                   position=position)
+            for position, b in enumerate(item["bylines"])
+        )  # fmt: skip
+        if photo := item["photo"]:
+            picture = Photo(
+                caption=photo["caption"], credit=photo["credit"], alt_text=photo["alt_text"]
+            )
+            picture.image.save(
+                f"{item['slug']}.jpg",
+                ContentFile(generate_picture(photo["colors"], photo["label"])),
+                save=True,
+            )
+            ArticlePhoto.objects.create(article=article, photo=picture, position=0)
+        # A demo story was last touched when it went out, not when this command ran.
+        Article.objects.filter(pk=article.pk).update(updated_at=publish_at or now)
+        created["articles"] += 1
+    return created
+
+
+def ensure_editor_group() -> Group:
+    """An Editor group with every permission on newsroom content."""
+    group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
+    )
+    return group
+
+
+def ensure_demo_editor() -> tuple[str, str]:
+    """Create or reset the demo editor with a fresh random password; return the login."""
+    password = secrets.token_urlsafe(12)
+    user, _ = get_user_model().objects.get_or_create(
+        username=DEMO_EDITOR_USERNAME,
+        defaults={"first_name": "Demo", "last_name": "Editor", "email": "editor@example.com"},
+    )
+    user.is_staff = True
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    user.groups.add(ensure_editor_group())
+    return DEMO_EDITOR_USERNAME, password

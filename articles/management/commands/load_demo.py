@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.demo import ensure_demo_editor, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo newsroom (idempotent) and print a login for the demo editor."
+
+    def handle(self, *args, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("The demo newsroom is for development; refusing in production.")
+        created = load_demo()
+        summary = ", ".join(f"{count} {name}" for name, count in created.items())
+        self.stdout.write(f"Demo newsroom ready (created: {summary}).")
+        username, password = ensure_demo_editor()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\n  Admin:    http://127.0.0.1:8000/admin/\n"
+                f"  Username: {username}\n"
+                f"  Password: {password}\n"
+            )
+        )

@@ -1,0 +1,99 @@
+from django.db import models, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from taggit.models import TagBase, TaggedItemBase
+
+
+class TopicQuerySet(models.QuerySet):
+    def featured(self):
+        """Topics editors chose to promote on the home page."""
+        return self.filter(featured=True)
+
+    def with_story_counts(self):
+        """Annotate `story_count`: how many stories a reader can see in each topic."""
+        from articles.models.article import Article
+
+        counts = (
+            Article.objects.published()
+            .filter(topics=OuterRef("pk"))
+            .order_by()
+            .values("topics")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(story_count=Coalesce(Subquery(counts), 0))
+
+
+class Topic(TagBase):
+    """A topic readers can follow, such as `defense`, `CEPA` or `online scams`.
+
+    Names are unique regardless of case, so "CEPA" and "Cepa" never split an archive.
+    """
+
+    description = models.TextField(blank=True)
+    featured = models.BooleanField(default=False, help_text="Promote on the home page.")
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="topic_name_case_insensitive_unique"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    @transaction.atomic
+    def merge_into(self, kept: "Topic") -> int:
+        """Move this topic's stories and aliases to `kept`, keep this name as an alias, delete it.
+
+        Returns how many stories moved.
+        """
+        if kept.pk == self.pk:
+            raise ValueError("A topic cannot be merged into itself.")
+        already_tagged = TaggedArticle.objects.filter(tag=kept).values("content_object_id")
+        moved = (
+            TaggedArticle.objects.filter(tag=self)
+            .exclude(content_object_id__in=already_tagged)
+            .update(tag=kept)
+        )
+        self.aliases.update(topic=kept)
+        name = self.name
+        self.delete()
+        TopicAlias.objects.get_or_create(name__iexact=name, defaults={"topic": kept, "name": name})
+        return moved
+
+
+class TopicAlias(models.Model):
+    """Another name for a topic ("Comprehensive Economic Partnership Agreement" for CEPA)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "topic aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="topic_alias_case_insensitive_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TaggedArticle(TaggedItemBase):
+    """The article-topic link, a real foreign key both ways (no generic relation)."""
+
+    content_object = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="tagged_topics"
+    )
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = "article topic"
+        constraints = [
+            # Topic first: a topic page reads "stories of topic X", straight off this index.
+            models.UniqueConstraint(fields=["tag", "content_object"], name="article_topic_once"),
+        ]

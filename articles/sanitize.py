@@ -1,0 +1,47 @@
+"""The one allowlist for stored rich text.
+
+The editor and the sanitizer agree on what a story body may hold: paragraphs, sub-headings,
+lists, quotes, emphasis and links. Anything else (scripts, styles, event handlers, images
+pasted from elsewhere, `javascript:` links) is removed before it reaches the database.
+"""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "em", "s", "sub", "sup",
+    "ul", "ol", "li", "blockquote", "hr", "a",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# What the rich-text editor offers; it must never offer more than ALLOWED_TAGS keeps.
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": sorted(ALLOWED_URL_SCHEMES)},
+    "History": True,
+}
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=ALLOWED_URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def clean_html(html: str) -> str:
+    """Return `html` reduced to the allowlist; an editor's empty paragraph becomes ''."""
+    cleaned = _cleaner.clean(html or "").strip()
+    return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned

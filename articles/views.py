@@ -1,0 +1,66 @@
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from articles.models import Article, Contributor, Section, Topic
+from articles.pagination import paginate
+
+HOME_LATEST = 12
+RELATED_STORIES = 4
+
+
+def home(request):
+    stories = list(Article.objects.published().newest_first().for_listing()[: HOME_LATEST + 1])
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead": stories[0] if stories else None,
+            "latest": stories[1:],
+            "featured_topics": Topic.objects.featured().with_story_counts().order_by("name"),
+        },
+    )
+
+
+def article_detail(request, year, month, day, slug):
+    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+    published_on = timezone.localdate(article.publish_at)
+    if (year, month, day) != (published_on.year, published_on.month, published_on.day):
+        return redirect(article, permanent=True)
+    related = (
+        Article.objects.published().related_to(article).for_listing()[:RELATED_STORIES]
+        if article.topics.all()
+        else []
+    )
+    return render(request, "articles/article_detail.html", {"article": article, "related": related})
+
+
+def topic_list(request):
+    topics = Topic.objects.with_story_counts().filter(story_count__gt=0).order_by("name")
+    return render(request, "articles/topic_list.html", {"topics": topics})
+
+
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    page = paginate(
+        request, Article.objects.published().in_topic(topic).newest_first().for_listing()
+    )
+    return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
+
+
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    page = paginate(
+        request, Article.objects.published().in_section(section).newest_first().for_listing()
+    )
+    return render(request, "articles/section_detail.html", {"section": section, "page": page})
+
+
+def contributor_detail(request, slug):
+    contributor = get_object_or_404(Contributor, slug=slug)
+    page = paginate(
+        request,
+        Article.objects.published().by_contributor(contributor).newest_first().for_listing(),
+    )
+    return render(
+        request, "articles/contributor_detail.html", {"contributor": contributor, "page": page}
+    )
