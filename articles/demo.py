@@ -44,6 +44,8 @@ def generate_picture(colors: list[str], label: str) -> bytes:
         [(width * 0.45, 0), (width, 0), (width, height), (width * 0.15, height)], colors[1]
     )
     font = ImageFont.load_default(size=64)
+    # Pillow's bundled font has no typographic dashes or quotes; draw their plain forms.
+    label = label.translate(str.maketrans("–—‘’“”", "--''\"\""))
     draw.rectangle([(40, height - 150), (width - 40, height - 50)], fill=(0, 0, 0))
     draw.text((70, height - 135), label, fill=(255, 255, 255), font=font)
     buffer = io.BytesIO()
