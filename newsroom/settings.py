@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # ETag and 304 answers, computed on what the page cache returns.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "articles.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -149,6 +152,10 @@ TAGGIT_CASE_INSENSITIVE = True
 # Uploaded photos can be large; keep them out of memory above 5 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# The public page cache (articles/page_cache.py): on unless NEWSROOM_PAGE_CACHE=off.
+PAGE_CACHE_ENABLED = env_bool("NEWSROOM_PAGE_CACHE", default=True)
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/preview/", "/media/", "/static/", "/healthz")
 
 NEWSROOM = {
     "SITE_NAME": os.environ.get("NEWSROOM_SITE_NAME", "The Newsroom"),

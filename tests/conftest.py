@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 
 from tests.factories import UserFactory
 
@@ -8,6 +9,13 @@ from tests.factories import UserFactory
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a throwaway folder, never the developer's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Pages render from the database in tests, unless a test turns the cache on."""
+    settings.PAGE_CACHE_ENABLED = False
+    cache.clear()
 
 
 @pytest.fixture

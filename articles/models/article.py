@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,6 +21,15 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED,
             publish_at__lte=now,
         )
+
+    def next_visibility_change(self):
+        """The next moment `published()` will change by itself: a schedule or embargo coming due."""
+        now = timezone.now()
+        candidates = self.filter(status=Article.Status.PUBLISHED).aggregate(
+            publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+            embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+        )
+        return min((when for when in candidates.values() if when), default=None)
 
     def newest_first(self):
         """Most recently published first, with a stable tie-break."""
@@ -178,6 +187,13 @@ class Article(models.Model):
             "articles:detail",
             kwargs={"year": when.year, "month": when.month, "day": when.day, "slug": self.slug},
         )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # Remember what was loaded, so a save can tell whether the story was public before.
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
 
     def clean(self):
         # Choosing "Published" with no time means "now", which is what an editor expects.

@@ -1,0 +1,181 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import page_cache
+from articles.models import Article
+from tests.factories import ArticleFactory, BylineFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+
+
+def get(client, url="/"):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_second_reader_is_served_from_the_cache_without_queries(client):
+    ArticleFactory(published=True, headline="Cached headline")
+    assert get(client)["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client)
+    assert response["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert b"Cached headline" in response.content
+    assert "public" in response["Cache-Control"]
+    assert "max-age=10" in response["Cache-Control"]
+    assert "stale-while-revalidate=30" in response["Cache-Control"]
+
+
+def test_publishing_a_story_refreshes_cached_pages(client, django_capture_on_commit_callbacks):
+    topic = TopicFactory(slug="defense")
+    get(client)
+    get(client, "/topics/defense/")
+    with django_capture_on_commit_callbacks(execute=True):
+        story = ArticleFactory(headline="Breaking: new story")
+        story.topics.add(topic)
+        story.publish()
+    # The first reader after the change renders afresh (the others may get the old copy
+    # for a few seconds while it does).
+    assert b"Breaking: new story" in get(client).content
+    assert b"Breaking: new story" in get(client, "/topics/defense/").content
+
+
+def test_others_get_the_previous_copy_while_one_reader_refreshes(
+    client, django_capture_on_commit_callbacks
+):
+    ArticleFactory(published=True, headline="Old lead")
+    get(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(published=True, headline="New lead")
+    # Another request holds the refresh lock: this one is answered from the old copy.
+    cache.add(f"{page_cache.cache_key(_request_for('/'))}:lock", 1, 10)
+    response = get(client)
+    assert response["X-Page-Cache"] == "stale"
+    assert b"Old lead" in response.content
+
+
+def test_killed_story_disappears_at_once_with_no_stale_copy(
+    client, django_capture_on_commit_callbacks
+):
+    story = ArticleFactory(published=True, headline="Story to be killed")
+    get(client)
+    get(client, story.get_absolute_url())
+    cache.add(f"{page_cache.cache_key(_request_for('/'))}:lock", 1, 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        story = Article.objects.get(pk=story.pk)
+        story.status = Article.Status.KILLED
+        story.save()
+    assert b"Story to be killed" not in get(client).content
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_byline_change_on_a_published_story_refreshes_its_page(
+    client, django_capture_on_commit_callbacks
+):
+    story = ArticleFactory(published=True)
+    get(client, story.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        BylineFactory(article=story, contributor__name="Late Addition")
+    assert b"Late Addition" in get(client, story.get_absolute_url()).content
+
+
+def test_draft_edits_do_not_touch_the_cache(django_capture_on_commit_callbacks):
+    draft = ArticleFactory()
+    before = page_cache.current_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = Article.objects.get(pk=draft.pk)
+        draft.headline = "Still a draft"
+        draft.save()
+    assert page_cache.current_generation() == before
+
+
+def test_scheduled_story_appears_on_time_in_a_cached_listing(client):
+    now = timezone.now()
+    ArticleFactory(status="published", publish_at=now + timedelta(minutes=5), headline="At noon")
+    with time_machine.travel(now, tick=False):
+        assert b"At noon" not in get(client).content
+        assert get(client)["X-Page-Cache"] == "hit"
+    with time_machine.travel(now + timedelta(minutes=5), tick=False):
+        assert b"At noon" in get(client).content
+
+
+def test_logged_in_editor_neither_reads_nor_fills_the_public_cache(client, editor):
+    ArticleFactory(published=True)
+    client.force_login(editor)
+    response = get(client)
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    client.logout()
+    assert get(client)["X-Page-Cache"] == "miss"
+
+
+def test_unknown_query_parameters_share_one_cache_entry(client):
+    ArticleFactory(published=True)
+    get(client, "/?utm_source=a")
+    assert get(client, "/?utm_source=b")["X-Page-Cache"] == "hit"
+    assert get(client, "/topics/?page=2&x=1").status_code == 200
+
+
+def test_not_found_pages_are_not_cached(client):
+    assert client.get("/topics/nothing-here/").status_code == 404
+    assert "X-Page-Cache" not in client.get("/topics/nothing-here/")
+
+
+def test_conditional_get_answers_304(client):
+    ArticleFactory(published=True)
+    etag = get(client)["ETag"]
+    assert client.get("/", headers={"if-none-match": etag}).status_code == 304
+
+
+def test_pages_are_served_from_the_database_when_redis_is_down(client, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here
+        }
+    }
+    ArticleFactory(published=True, headline="Still readable")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Still readable" in response.content
+    assert "Page cache unavailable" in caplog.text
+
+
+def _request_for(path):
+    from django.test import RequestFactory
+
+    return RequestFactory().get(path)
+
+
+def test_page_cache_works_on_redis(client, settings, django_capture_on_commit_callbacks):
+    """The production backend: counters and locks behave as they do in local memory."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "newsroom-tests",
+        }
+    }
+    cache.clear()
+    ArticleFactory(published=True, headline="First on Redis")
+    assert get(client)["X-Page-Cache"] == "miss"
+    assert get(client)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(published=True, headline="Second on Redis")
+    response = get(client)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Second on Redis" in response.content
+    cache.clear()
