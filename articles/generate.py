@@ -8,6 +8,7 @@ spread over years of publication times. Everything is written with `bulk_create`
 import io
 import itertools
 import random
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -73,7 +74,7 @@ class ArchiveGenerator:
         self.rng = random.Random(seed)
         self.progress = progress
         # A run tag keeps slugs unique when the generator runs again on the same database.
-        self.run = f"{seed}-{self.rng.randrange(16**6):06x}"
+        self.run = f"{seed}-{secrets.token_hex(3)}"
 
     def run_all(self) -> int:
         sections = self.ensure_sections()
@@ -162,7 +163,9 @@ class ArchiveGenerator:
         Article.objects.filter(pk__in=[a.pk for a in articles]).update(updated_at=timezone.now())
         bylines, tags, placements = [], [], []
         for article in articles:
-            for position, contributor in enumerate(rng.sample(contributors, rng.randint(1, 3))):
+            for position, contributor in enumerate(
+                rng.sample(contributors, min(len(contributors), rng.randint(1, 3)))
+            ):
                 bylines.append(Byline(article=article, contributor=contributor, position=position))
             chosen = {
                 topics[i].pk

@@ -45,7 +45,7 @@ MAX_AGE = 10
 STALE_WHILE_REVALIDATE = 30
 # Only these query parameters change what a public page shows; the rest never enter the key,
 # so random query strings cannot fill the cache.
-KEY_PARAMETERS = ("page", "q")
+KEY_PARAMETERS = ("before", "after", "page", "q")
 CACHE_ERRORS = (RedisError, ConnectionError, OSError)
 
 

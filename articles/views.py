@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from articles.models import Article, Contributor, Section, Topic
-from articles.pagination import paginate
+from articles.pagination import keyset_page
 
 HOME_LATEST = 12
 RELATED_STORIES = 4
@@ -41,7 +41,7 @@ def topic_list(request):
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    page = paginate(
+    page = keyset_page(
         request, Article.objects.published().in_topic(topic).newest_first().for_listing()
     )
     return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
@@ -49,7 +49,7 @@ def topic_detail(request, slug):
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    page = paginate(
+    page = keyset_page(
         request, Article.objects.published().in_section(section).newest_first().for_listing()
     )
     return render(request, "articles/section_detail.html", {"section": section, "page": page})
@@ -57,7 +57,7 @@ def section_detail(request, slug):
 
 def contributor_detail(request, slug):
     contributor = get_object_or_404(Contributor, slug=slug)
-    page = paginate(
+    page = keyset_page(
         request,
         Article.objects.published().by_contributor(contributor).newest_first().for_listing(),
     )

@@ -117,8 +117,11 @@ def test_unknown_addresses_are_not_found(client, story):
     assert client.get("/topics/no-such-topic/").status_code == 404
     assert client.get("/sections/no-such-section/").status_code == 404
     assert client.get("/contributors/nobody/").status_code == 404
-    assert client.get("/topics/defense/?page=99").status_code == 404
-    assert client.get("/topics/defense/?page=abc").status_code == 404
+    assert client.get("/topics/defense/?before=abc").status_code == 404
+    assert client.get("/topics/defense/?after=1.2.3").status_code == 404
+    assert client.get("/topics/defense/?before=99999999999999999999.1").status_code == 404
+    # A well-formed cursor past the oldest story: nothing there.
+    assert client.get("/topics/defense/?before=0.1").status_code == 404
 
 
 def test_photo_waiting_for_its_file_is_not_shown_to_readers(client):
@@ -175,13 +178,38 @@ def test_topic_page_lists_newest_first_twenty_per_page(client):
         ).topics.add(topic)
     first = client.get("/topics/trade/")
     assertContains(first, "Exports and tariffs.")
-    headlines = [a.headline for a in first.context["page"].object_list]
-    assert headlines == [f"Trade {n}" for n in range(20)]
-    assertContains(first, 'rel="next" href="?page=2"')
-    second = client.get("/topics/trade/?page=2")
+    assert [a.headline for a in first.context["page"].object_list] == [
+        f"Trade {n}" for n in range(20)
+    ]
+    assert first.context["page"].newer is None
+    older_url = f"/topics/trade/?before={first.context['page'].older}"
+    assertContains(first, 'rel="next" href="?before=')
+
+    second = client.get(older_url)
     assert [a.headline for a in second.context["page"].object_list] == [
         f"Trade {n}" for n in range(20, 25)
     ]
+    assert second.context["page"].older is None
+    back = client.get(f"/topics/trade/?after={second.context['page'].newer}")
+    assert [a.headline for a in back.context["page"].object_list] == [
+        f"Trade {n}" for n in range(20)
+    ]
+    assert back.context["page"].newer is None
+
+
+def test_stories_published_at_the_same_instant_are_neither_lost_nor_repeated(client, settings):
+    settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_SIZE": 2}
+    topic = TopicFactory(slug="tie")
+    when = timezone.now() - timedelta(hours=1)
+    stories = [ArticleFactory(status="published", publish_at=when) for _ in range(5)]
+    for story in stories:
+        story.topics.add(topic)
+    seen, url = [], "/topics/tie/"
+    while url:
+        page = client.get(url).context["page"]
+        seen.extend(page.object_list)
+        url = f"/topics/tie/?before={page.older}" if page.older else None
+    assert seen == sorted(stories, key=lambda a: a.pk, reverse=True)
 
 
 def test_contributor_page_lists_each_story_once(client):

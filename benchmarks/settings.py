@@ -1,0 +1,9 @@
+"""The production-like settings the benchmark serves, plus a constant-response floor view."""
+
+from newsroom.settings import *  # noqa: F403
+from newsroom.settings import PAGE_CACHE_EXCLUDED_PATHS
+
+ROOT_URLCONF = "benchmarks.urls"
+# The floor measures Django's own stack, not the page cache.
+PAGE_CACHE_EXCLUDED_PATHS = (*PAGE_CACHE_EXCLUDED_PATHS, "/_floor/")
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
