@@ -37,6 +37,7 @@ WORDS = (
     "province capital river bridge railway airport industry factory network data platform "
     "program survey report analysts residents volunteers festival museum tourism scholars"
 ).split()
+GENERATED_PHOTO_SIZE = (640, 427)
 SECTION_NAMES = ["Politics", "Diplomacy", "Economy", "Defense", "Society", "Technology", "Culture"]
 FAMILY_NAMES = ["Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han"]
 GIVEN_NAMES = ["Min-ji", "Ji-ho", "Seo-yeon", "Jun-ho", "Ha-eun", "Do-yun", "Su-bin", "Ye-jin"]
@@ -50,7 +51,7 @@ def sentence(rng: random.Random) -> str:
 def small_jpeg(rng: random.Random) -> bytes:
     colour = tuple(rng.randrange(256) for _ in range(3))
     buffer = io.BytesIO()
-    Image.new("RGB", (640, 427), colour).save(buffer, format="JPEG", quality=70)
+    Image.new("RGB", GENERATED_PHOTO_SIZE, colour).save(buffer, format="JPEG", quality=70)
     return buffer.getvalue()
 
 
@@ -125,7 +126,11 @@ class ArchiveGenerator:
         photos = []
         for n in range(self.photo_count):
             photo = Photo(
-                caption=sentence(self.rng), credit="Newsroom", alt_text=f"Generated photo {n}"
+                caption=sentence(self.rng),
+                credit="Newsroom",
+                alt_text=f"Generated photo {n}",
+                width=GENERATED_PHOTO_SIZE[0],
+                height=GENERATED_PHOTO_SIZE[1],
             )
             photo.image.save(f"generated-{n}.jpg", ContentFile(small_jpeg(self.rng)), save=False)
             photos.append(photo)

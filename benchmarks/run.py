@@ -44,6 +44,7 @@ def django_targets(deep_page: int) -> dict[str, list[str]]:
     from django.urls import NoReverseMatch, reverse
 
     from articles.models import Article, Topic
+    from articles.pagination import make_cursor
 
     published = Article.objects.published()
     bounds = published.order_by("pk").values_list("pk", flat=True)
@@ -55,12 +56,14 @@ def django_targets(deep_page: int) -> dict[str, list[str]]:
     per_page = 20
     topic_count = published.in_topic(topic).count()
     deep = min(deep_page, max(1, topic_count // per_page))
+    # Readers reach page N by following "Older stories" N-1 times: start after story 20(N-1).
+    boundary = published.in_topic(topic).newest_first()[(deep - 1) * per_page - 1]
     targets = {
         "floor (constant view)": ["/_floor/"],
         "home": ["/"],
         "article (random of 1,000)": articles,
         f"topic page 1 ({topic_count:,} stories)": [topic.get_absolute_url()],
-        f"topic page {deep}": [f"{topic.get_absolute_url()}?page={deep}"],
+        f"topic page {deep}": [f"{topic.get_absolute_url()}?before={make_cursor(boundary)}"],
     }
     for label, name, kwargs, query in [
         ("search", "articles:search", {}, "?q=minister+budget"),

@@ -1,7 +1,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from articles.models import Article, Byline, TaggedArticle, Topic, TopicAlias
+from articles.models import Article, Byline, Photo, TaggedArticle, Topic, TopicAlias
 from articles.models.contributor import credit_lines
 from tests.factories import (
     ArticleFactory,
@@ -161,3 +161,11 @@ def test_publish_sets_first_published_time_once():
     article.save()
     article.publish()
     assert article.first_published_at == first
+
+
+def test_listing_a_photo_whose_file_went_missing_does_not_read_storage(client):
+    placement = ArticlePhotoFactory(article=ArticleFactory(published=True))
+    placement.photo.image.storage.delete(placement.photo.image.name)
+    Photo.objects.filter(pk=placement.photo.pk).update(width=None, height=None)
+    response = client.get(placement.article.get_absolute_url())
+    assert response.status_code == 200
