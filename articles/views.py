@@ -2,10 +2,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from articles.models import Article, Contributor, Section, Topic
-from articles.pagination import keyset_page
+from articles.pagination import keyset_page, paginate
 
 HOME_LATEST = 12
 RELATED_STORIES = 4
+TOPICS_PER_PAGE = 100
 
 
 def home(request):
@@ -16,7 +17,7 @@ def home(request):
         {
             "lead": stories[0] if stories else None,
             "latest": stories[1:],
-            "featured_topics": Topic.objects.featured().with_story_counts().order_by("name"),
+            "featured_topics": Topic.objects.featured().order_by("name"),
         },
     )
 
@@ -35,8 +36,12 @@ def article_detail(request, year, month, day, slug):
 
 
 def topic_list(request):
-    topics = Topic.objects.with_story_counts().filter(story_count__gt=0).order_by("name")
-    return render(request, "articles/topic_list.html", {"topics": topics})
+    page = paginate(
+        request,
+        Topic.objects.with_published_stories().with_story_counts().order_by("name"),
+        per_page=TOPICS_PER_PAGE,
+    )
+    return render(request, "articles/topic_list.html", {"page": page})
 
 
 def topic_detail(request, slug):

@@ -126,7 +126,7 @@ def test_unknown_query_parameters_share_one_cache_entry(client):
     ArticleFactory(published=True)
     get(client, "/?utm_source=a")
     assert get(client, "/?utm_source=b")["X-Page-Cache"] == "hit"
-    assert get(client, "/topics/?page=2&x=1").status_code == 200
+    assert get(client, "/topics/?x=1").status_code == 200
 
 
 def test_not_found_pages_are_not_cached(client):

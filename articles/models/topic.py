@@ -1,5 +1,5 @@
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
@@ -10,8 +10,17 @@ class TopicQuerySet(models.QuerySet):
         """Topics editors chose to promote on the home page."""
         return self.filter(featured=True)
 
+    def with_published_stories(self):
+        """Topics with at least one story a reader can see (cheap: stops at the first)."""
+        from articles.models.article import Article
+
+        return self.filter(Exists(Article.objects.published().filter(topics=OuterRef("pk"))))
+
     def with_story_counts(self):
-        """Annotate `story_count`: how many stories a reader can see in each topic."""
+        """Annotate `story_count`: how many stories a reader can see in each topic.
+
+        Counting costs as many rows as the topic holds: annotate a page of topics, not all.
+        """
         from articles.models.article import Article
 
         counts = (
