@@ -2,11 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.health import healthz
+
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Desk"
 
+handler500 = "articles.health.server_error"
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]
