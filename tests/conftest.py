@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 from tests.factories import UserFactory
 
@@ -24,3 +24,32 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def make_user(db):
+    """A staff user in one of the role groups the roles migration created (or none)."""
+
+    def make(role=None, **kwargs):
+        user = UserFactory(is_staff=True, **kwargs)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def reporter(make_user):
+    return make_user("Reporter", username="reporter")
+
+
+@pytest.fixture
+def desk_editor(make_user):
+    """A member of the Editor group (unlike `editor`, who holds every permission directly)."""
+    return make_user("Editor", username="desk-editor")
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user("Administrator", username="administrator")
