@@ -111,13 +111,8 @@ class KillForm(forms.Form):
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the story's audit trail, e.g. “Court order of 28 November”.",
+        error_messages={"required": "Give a reason for killing the story."},
     )
-
-    def clean_kill_reason(self):
-        reason = self.cleaned_data["kill_reason"].strip()
-        if not reason:
-            raise ValidationError("Give a reason for killing the story.")
-        return reason
 
 
 class CorrectionForm(forms.ModelForm):

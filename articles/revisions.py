@@ -114,7 +114,8 @@ def html_to_text(value: str) -> str:
 
 def word_diff(old: str, new: str) -> SafeString:
     """`old` to `new` word by word, removals in <del> and additions in <ins>."""
-    old_words, new_words = re.findall(r"\s+|[^\s]+", old), re.findall(r"\s+|[^\s]+", new)
+    # Words with their trailing space, so a diff reads "Budget <ins>finally </ins>passes".
+    old_words, new_words = re.findall(r"\s+|\S+\s*", old), re.findall(r"\s+|\S+\s*", new)
     parts = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

@@ -199,7 +199,7 @@ class Article(ArticleWorkflow, models.Model):
         renamed = (
             stored_slug
             and stored_slug != self.slug
-            and self.first_published_at is not None
+            and (self.first_published_at is not None or self.status == self.Status.PUBLISHED)
             and (update_fields is None or "slug" in update_fields)
         )
         if renamed:
