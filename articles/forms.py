@@ -76,7 +76,7 @@ class ArticleForm(forms.ModelForm):
         # Locked until the request's transaction ends: of two saves racing from the same
         # version, the second waits, then sees the first one's version and is refused.
         current = (
-            Article.objects.select_for_update()
+            Article.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .get(pk=self.instance.pk)
         )
