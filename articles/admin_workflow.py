@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from articles.calendar import CalendarPeriod
 from articles.forms import ArticleForm, CorrectionForm, KillForm
@@ -135,12 +136,16 @@ class WorkflowAdminMixin:
                 timezone.localtime(article.embargo_until), "DATETIME_FORMAT"
             )
             text = f"{text} · embargoed until {until}"
-        return format_html('<span class="nr-state nr-state--{}">{}</span>', article.status, text)
+        return format_html(
+            '<span class="nr-state nr-state--{}">{}</span>', slugify(article.desk_state), text
+        )
 
     @admin.display(description="State", ordering="status")
     def state_column(self, article):
         return format_html(
-            '<span class="nr-state nr-state--{}">{}</span>', article.status, article.desk_state
+            '<span class="nr-state nr-state--{}">{}</span>',
+            slugify(article.desk_state),
+            article.desk_state,
         )
 
     # Revisions: every save through the desk is one revision, inlines included.

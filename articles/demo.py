@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import reversion
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -125,6 +126,10 @@ def load_demo(data: dict | None = None) -> dict[str, int]:
                 save=True,
             )
             ArticlePhoto.objects.create(article=article, photo=picture, position=0)
+        # Its first revision, bylines and photo included, so the story's history starts here.
+        with reversion.create_revision():
+            reversion.add_to_revision(article)
+            reversion.set_comment("Loaded with the demo newsroom.")
         # A demo story was last touched when it went out, not when this command ran.
         Article.objects.filter(pk=article.pk).update(updated_at=publish_at or now)
         created["articles"] += 1

@@ -129,6 +129,11 @@ def word_diff(old: str, new: str) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
+def to_the_second(value):
+    """Times as the desk edits them: the form drops microseconds, which no editor set."""
+    return value.replace(microsecond=0) if hasattr(value, "microsecond") else value
+
+
 def compare(old: Version, new: Version) -> list[Change]:
     """What changed from version `old` to version `new`, field by field."""
     before, after = snapshot(old), snapshot(new)
@@ -137,7 +142,7 @@ def compare(old: Version, new: Version) -> list[Change]:
     for name in COMPARED_FIELDS:
         field = Article._meta.get_field(name)
         a, b = before.fields.get(field.attname), after.fields.get(field.attname)
-        if a == b:
+        if a == b or to_the_second(a) == to_the_second(b):
             continue
         label = field.verbose_name.capitalize()
         if name in TEXT_FIELDS:

@@ -263,7 +263,7 @@ def test_calendar_shows_scheduled_and_published_stories_with_their_state(client,
     for story, state in [(live, "Published"), (scheduled, "Scheduled")]:
         assertContains(response, story.headline)
         assertContains(response, change_url(story))
-        assertContains(response, f'<span class="nr-state nr-state--published">{state}</span>')
+        assertContains(response, f'<span class="nr-state nr-state--{state.lower()}">{state}</span>')
     assertNotContains(response, "Far away")
 
 
