@@ -309,3 +309,27 @@ def test_a_reporter_can_credit_a_colleague_and_keep_the_story(client, make_user)
     article.refresh_from_db()
     assert article.status == Article.Status.IN_REVIEW
     assert article.bylines.get().contributor == colleague
+
+
+def test_reporter_files_a_new_story_and_submits_it_in_one_step(client, make_user):
+    reporter = make_user("Reporter")
+    client.force_login(reporter)
+    add_url = reverse("admin:articles_article_add")
+    data = form_values(client.get(add_url))
+    assert "status" not in data
+    data.update(headline=["Flooding closes Busan port"], slug=["flooding-closes-busan-port"])
+    response = client.post(add_url, {**data, "_transition": "submit"})
+    article = Article.objects.get()
+    assertRedirects(response, change_url(article))
+    assert (article.status, article.created_by) == (Article.Status.IN_REVIEW, reporter)
+    assert ArticleTransition.objects.get().by == reporter
+    # Still theirs to fix while in review.
+    assertContains(client.get(change_url(article)), 'name="headline"')
+
+
+def test_photo_editor_keeps_the_library_but_cannot_edit_stories(client, make_user):
+    client.force_login(make_user("Photo editor"))
+    assert client.get(reverse("admin:articles_photo_add")).status_code == 200
+    article = ArticleFactory()
+    assertNotContains(client.get(change_url(article)), 'name="headline"')
+    assert client.get(reverse("admin:articles_article_add")).status_code == 403
