@@ -83,9 +83,9 @@ def redirect_renamed_story(slug):
 def preview(request, token):
     """A story as readers would see it, for anyone holding a valid signed link."""
     article_id = article_id_from(token)
-    article = Article.objects.previewable().for_detail().filter(pk=article_id).first()
-    if article_id is None or article is None:
+    if article_id is None:
         raise Http404("This preview link is not valid, or has expired.")
+    article = get_object_or_404(Article.objects.previewable().for_detail(), pk=article_id)
     if article.publish_at is None:
         # Shown as if published now; nothing is saved.
         article.publish_at = timezone.now()

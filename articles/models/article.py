@@ -224,7 +224,7 @@ class Article(ArticleWorkflow, models.Model):
         return article
 
     def clean(self):
-        # Choosing "Published" with no time means "now", which is what an editor expects.
+        # A published story whose publish time is cleared on the desk counts as published now.
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
 
