@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from articles.admin_workflow import WorkflowAdminMixin
 from articles.forms import TopicMergeForm
 from articles.models import (
     Article,
@@ -97,8 +98,15 @@ class ContributorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "section", "byline_names", "lead_photo", "publish_at"]
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "headline",
+        "state_column",
+        "section",
+        "byline_names",
+        "lead_photo",
+        "publish_at",
+    ]
     list_display_links = ["headline"]
     list_filter = ["status", "section", TopicFilter, ContributorFilter, "publish_at"]
     list_select_related = ["section"]
@@ -114,7 +122,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "dek", "dateline", "body"]}),
         ("Filing", {"fields": ["section", "topics"]}),
-        ("Publication", {"fields": ["status", "publish_at", "embargo_until"]}),
+        ("Publication", {"fields": ["state", "publish_at", "embargo_until"]}),
         (
             "Wire source",
             {"fields": ["source_agency", "source_reference"], "classes": ["collapse"]},
@@ -162,8 +170,6 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
-        if obj.status == Article.Status.PUBLISHED and obj.first_published_at is None:
-            obj.first_published_at = obj.publish_at
         super().save_model(request, obj, form, change)
 
     @admin.display(description="Bylines")

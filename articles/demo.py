@@ -10,8 +10,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import reversion
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,8 +31,11 @@ from articles.models import (
 )
 
 DEMO_FILE = Path(__file__).with_name("demo.json")
-DEMO_EDITOR_USERNAME = "editor"
-EDITOR_GROUP = "Editor"
+# Demo logins: (username, role group from the roles migration, name, credited contributor).
+DEMO_USERS = [
+    ("editor", "Editor", ("Demo", "Editor"), None),
+    ("reporter", "Reporter", ("Park", "Jun-ho"), "park-jun-ho"),
+]
 PHOTO_SIZE = (1200, 800)
 
 
@@ -122,31 +126,40 @@ def load_demo(data: dict | None = None) -> dict[str, int]:
                 save=True,
             )
             ArticlePhoto.objects.create(article=article, photo=picture, position=0)
+        # Its first revision, bylines and photo included, so the story's history starts here.
+        with reversion.create_revision():
+            reversion.add_to_revision(article)
+            reversion.set_comment("Loaded with the demo newsroom.")
         # A demo story was last touched when it went out, not when this command ran.
         Article.objects.filter(pk=article.pk).update(updated_at=publish_at or now)
         created["articles"] += 1
     return created
 
 
-def ensure_editor_group() -> Group:
-    """An Editor group with every permission on newsroom content."""
-    group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
-    )
-    return group
+@transaction.atomic
+def ensure_demo_users() -> list[tuple[str, str, str]]:
+    """Create or reset the demo editor and reporter with fresh random passwords.
 
-
-def ensure_demo_editor() -> tuple[str, str]:
-    """Create or reset the demo editor with a fresh random password; return the login."""
-    password = secrets.token_urlsafe(12)
-    user, _ = get_user_model().objects.get_or_create(
-        username=DEMO_EDITOR_USERNAME,
-        defaults={"first_name": "Demo", "last_name": "Editor", "email": "editor@example.com"},
-    )
-    user.is_staff = True
-    user.is_active = True
-    user.set_password(password)
-    user.save()
-    user.groups.add(ensure_editor_group())
-    return DEMO_EDITOR_USERNAME, password
+    Returns (role, username, password) for each. The groups come from the roles migration;
+    the reporter is linked to their contributor, so the stories credited to them are theirs.
+    """
+    logins = []
+    for username, group_name, (first_name, last_name), contributor_slug in DEMO_USERS:
+        password = secrets.token_urlsafe(12)
+        user, _ = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.com",
+            },
+        )
+        user.is_staff = True
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=group_name))
+        if contributor_slug:
+            Contributor.objects.filter(slug=contributor_slug, user=None).update(user=user)
+        logins.append((group_name, username, password))
+    return logins

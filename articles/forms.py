@@ -1,6 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.utils import formats, timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
-from articles.models import Topic
+from articles.models import Article, Correction, Topic
 
 
 class TopicMergeForm(forms.Form):
@@ -16,3 +21,102 @@ class TopicMergeForm(forms.Form):
     def __init__(self, *args, topics, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kept"].queryset = topics
+
+
+def shown(value) -> str:
+    """A form or model value as a short line of text for an editor."""
+    if value is None or value == "":
+        return "(empty)"
+    if hasattr(value, "all"):
+        value = list(value.all())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "(none)"
+    if hasattr(value, "tzinfo"):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return Truncator(" ".join(strip_tags(str(value)).split())).chars(160)
+
+
+class ArticleForm(forms.ModelForm):
+    """The desk's story form. A save made from a stale copy of the story is refused.
+
+    The form carries the version of the story the editor opened. If anyone saved the story
+    (or changed its state) since, nothing is written and the editor is shown, field by field,
+    their value and the one saved in the meantime.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        # The admin narrows this to its fieldsets; state and times of record are never here.
+        fields = [
+            "kicker",
+            "headline",
+            "slug",
+            "dek",
+            "dateline",
+            "body",
+            "section",
+            "topics",
+            "publish_at",
+            "embargo_until",
+            "source_agency",
+            "source_reference",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        # Locked until the request's transaction ends: of two saves racing from the same
+        # version, the second waits, then sees the first one's version and is refused.
+        current = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=self.instance.pk)
+        )
+        if cleaned_data.get("loaded_version") != current.version:
+            raise ValidationError(self.conflict_messages(current))
+        return cleaned_data
+
+    def conflict_messages(self, current: Article) -> list[str]:
+        user = current.updated_by
+        who = (user.get_full_name() or user.get_username()) if user else "Someone"
+        when = formats.date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+        messages = [
+            f"{who} saved this story at {when}, after you opened it; it is now "
+            f"{current.get_status_display().lower()}. Nothing you entered was saved. Copy "
+            "anything you need from below, open the story again and reapply your changes."
+        ]
+        in_database = model_to_dict(current, fields=list(self.fields))
+        for bound in self:
+            if bound.name == "loaded_version" or bound.name not in in_database:
+                continue
+            if bound.field.has_changed(in_database[bound.name], bound.data):
+                yours = self.cleaned_data.get(bound.name, bound.data)
+                theirs = getattr(current, bound.name)
+                messages.append(
+                    f"{bound.label}: your value “{shown(yours)}”; current value “{shown(theirs)}”."
+                )
+        return messages
+
+
+class KillForm(forms.Form):
+    kill_reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the story's audit trail, e.g. “Court order of 28 November”.",
+        error_messages={"required": "Give a reason for killing the story."},
+    )
+
+
+class CorrectionForm(forms.ModelForm):
+    class Meta:
+        model = Correction
+        fields = ["kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}

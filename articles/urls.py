@@ -15,4 +15,6 @@ urlpatterns = [
     path("topics/<str:slug>/", views.topic_detail, name="topic"),
     path("sections/<str:slug>/", views.section_detail, name="section"),
     path("contributors/<str:slug>/", views.contributor_detail, name="contributor"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("preview/<str:token>/", views.preview, name="preview"),
 ]

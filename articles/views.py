@@ -1,8 +1,11 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
-from articles.models import Article, Contributor, Section, Topic
+from articles.models import Article, Contributor, Correction, Section, Topic
 from articles.pagination import keyset_page, paginate
+from articles.previews import article_id_from
 
 HOME_LATEST = 12
 RELATED_STORIES = 4
@@ -23,7 +26,9 @@ def home(request):
 
 
 def article_detail(request, year, month, day, slug):
-    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    if article is None:
+        return redirect_renamed_story(slug)
     published_on = timezone.localdate(article.publish_at)
     if (year, month, day) != (published_on.year, published_on.month, published_on.day):
         return redirect(article, permanent=True)
@@ -69,3 +74,34 @@ def contributor_detail(request, slug):
     return render(
         request, "articles/contributor_detail.html", {"contributor": contributor, "page": page}
     )
+
+
+def redirect_renamed_story(slug):
+    """A 301 from the address a story had before its slug changed, if readers may see it."""
+    article = Article.objects.published().formerly_at(slug).first()
+    if article is None:
+        raise Http404("No such story.")
+    return redirect(article, permanent=True)
+
+
+@never_cache
+def preview(request, token):
+    """A story as readers would see it, for anyone holding a valid signed link."""
+    article_id = article_id_from(token)
+    if article_id is None:
+        raise Http404("This preview link is not valid, or has expired.")
+    article = get_object_or_404(Article.objects.previewable().for_detail(), pk=article_id)
+    if article.publish_at is None:
+        # Shown as if published now; nothing is saved.
+        article.publish_at = timezone.now()
+    response = render(request, "articles/article_preview.html", {"article": article})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # The token is in the address: do not hand it to other sites through the Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def corrections(request):
+    """Every correction, clarification and update on stories readers can see, newest first."""
+    page = paginate(request, Correction.objects.public().newest_first().for_listing())
+    return render(request, "articles/corrections.html", {"page": page})

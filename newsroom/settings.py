@@ -5,6 +5,7 @@ to start on a development secret key or with DEBUG on.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "taggit",
+    "reversion",
     "django_prose_editor",
     "articles",
 ]
@@ -160,6 +162,8 @@ PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/preview/", "/media/", "/static/", "/he
 NEWSROOM = {
     "SITE_NAME": os.environ.get("NEWSROOM_SITE_NAME", "The Newsroom"),
     "PAGE_SIZE": 20,
+    # How long a signed preview link for an unpublished story keeps working.
+    "PREVIEW_MAX_AGE": timedelta(hours=int(os.environ.get("NEWSROOM_PREVIEW_HOURS", "48"))),
 }
 
 if IS_PRODUCTION:

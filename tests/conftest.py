@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
 from tests.factories import UserFactory
@@ -18,6 +18,12 @@ def _no_page_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; a slow, secure hash buys nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     """A staff user with every newsroom permission, as the Editor group has."""
@@ -32,3 +38,32 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def make_user(db):
+    """A staff user in one of the role groups the roles migration created (or none)."""
+
+    def make(role=None, **kwargs):
+        user = UserFactory(is_staff=True, **kwargs)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def reporter(make_user):
+    return make_user("Reporter", username="reporter")
+
+
+@pytest.fixture
+def desk_editor(make_user):
+    """A member of the Editor group (unlike `editor`, who holds every permission directly)."""
+    return make_user("Editor", username="desk-editor")
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user("Administrator", username="administrator")

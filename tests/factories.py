@@ -66,11 +66,19 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     class Params:
         published = factory.Trait(
             status=Article.Status.PUBLISHED,
             publish_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1)),
+        )
+
+        # Ready for `publish()`: one byline.
+        bylined = factory.Trait(
+            byline=factory.RelatedFactory(
+                "tests.factories.BylineFactory", factory_related_name="article"
+            )
         )
 
     headline = factory.Sequence(lambda n: f"Headline number {n}")

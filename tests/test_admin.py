@@ -42,7 +42,6 @@ def article_post_data(**overrides):
         "dateline": "SEOUL",
         "body": "<p>Senior diplomats met on Wednesday.</p><script>alert(1)</script>",
         "section": "",
-        "status": "draft",
         "publish_at_0": "",
         "publish_at_1": "",
         "embargo_until_0": "",
@@ -51,6 +50,7 @@ def article_post_data(**overrides):
         "source_reference": "",
         **inline_management("bylines", 0),
         **inline_management("photo_placements", 0),
+        **inline_management("corrections", 0),
     }
     data.update(overrides)
     return data
@@ -118,7 +118,7 @@ def test_editor_creates_story_with_bylines_photo_and_topics(editor_client, edito
     data = article_post_data(
         section=str(section.pk),
         topics=[str(defense.pk), str(cepa.pk)],
-        status="published",
+        _transition="publish",
         publish_at_0="2026-11-26",
         publish_at_1="19:12",
         **inline_management("bylines", 2),
@@ -138,9 +138,8 @@ def test_editor_creates_story_with_bylines_photo_and_topics(editor_client, edito
         },
     )
     response = editor_client.post(ADD_URL, data)
-    assertRedirects(response, CHANGELIST_URL)
-
     article = Article.objects.get()
+    assertRedirects(response, reverse("admin:articles_article_change", args=[article.pk]))
     assert [b.contributor for b in article.bylines.all()] == [kim, lee]
     assert set(article.topics.all()) == {defense, cepa}
     assert article.lead_placement.caption == "Diplomats meet in Seoul."
@@ -171,9 +170,15 @@ def test_editor_sees_errors_and_nothing_is_saved_for_a_duplicate_byline(editor_c
 
 def test_publishing_without_a_publish_time_publishes_now(editor_client):
     before = timezone.now()
-    response = editor_client.post(ADD_URL, article_post_data(status="published"))
-    assertRedirects(response, CHANGELIST_URL)
+    data = article_post_data(
+        _transition="publish",
+        **inline_management("bylines", 1),
+        **{"bylines-0-contributor": str(ContributorFactory().pk), "bylines-0-role": "written_by"},
+        **{"bylines-0-position": "0"},
+    )
+    response = editor_client.post(ADD_URL, data)
     article = Article.objects.get()
+    assertRedirects(response, reverse("admin:articles_article_change", args=[article.pk]))
     assert before <= article.publish_at <= timezone.now()
     assert article in Article.objects.published()
 

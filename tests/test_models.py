@@ -152,14 +152,13 @@ def test_topic_cannot_be_merged_into_itself():
 
 
 def test_publish_sets_first_published_time_once():
-    article = ArticleFactory()
-    article.publish()
+    article = ArticleFactory(bylined=True)
+    article.publish(by=None)
     first = article.first_published_at
     assert article.status == Article.Status.PUBLISHED
     assert first == article.publish_at
-    article.status = Article.Status.UNPUBLISHED
-    article.save()
-    article.publish()
+    article.unpublish(by=None)
+    article.publish(by=None)
     assert article.first_published_at == first
 
 

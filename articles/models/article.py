@@ -1,5 +1,6 @@
+import reversion
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,9 @@ from taggit.managers import TaggableManager
 from articles.fields import SanitizedHTMLField
 from articles.models.contributor import Byline, Contributor, credit_lines
 from articles.models.photo import ArticlePhoto
+from articles.models.redirect import FormerSlug
 from articles.models.topic import TaggedArticle
+from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -90,8 +93,20 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """A whole story page: the listing data plus topics."""
-        return self.for_listing().defer(None).prefetch_related("topics")
+        """A whole story page: the listing data, the body, topics and corrections."""
+        return self.for_listing().defer(None).prefetch_related("topics", "corrections")
+
+    def previewable(self):
+        """Stories a signed preview link may show: any not killed, published or not."""
+        return self.exclude(status=Article.Status.KILLED)
+
+    def formerly_at(self, slug: str):
+        """Stories that were published under `slug` before it changed."""
+        return self.filter(former_slugs__slug=slug)
+
+    def on_calendar(self, start, end):
+        """Stories with a publication time in [start, end), in time order, for the calendar."""
+        return self.filter(publish_at__gte=start, publish_at__lt=end).order_by("publish_at", "pk")
 
     def available_slug(self, text: str, max_length: int = 200) -> str:
         """A slug from `text` that no story has yet ("fire-in-busan", then "fire-in-busan-2")."""
@@ -105,14 +120,11 @@ class ArticleQuerySet(models.QuerySet):
         return slug
 
 
-class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        READY = "ready", "Ready"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
-        KILLED = "killed", "Killed"
+# Each revision holds the story with its bylines, photo placements and topic links.
+@reversion.register(follow=["bylines", "photo_placements", "tagged_topics"])
+class Article(ArticleWorkflow, models.Model):
+    # Defined beside the transitions that move a story between them (workflow.py).
+    Status = ArticleStatus
 
     kicker = models.CharField(
         max_length=80, blank=True, help_text="Short label above the headline."
@@ -166,10 +178,14 @@ class Article(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Moves on with every save, so a form opened before someone else's save is refused rather
+    # than silently overwriting it (see ArticleForm).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        permissions = PERMISSIONS
         constraints = [
             models.CheckConstraint(condition=~Q(headline=""), name="article_headline_not_empty"),
             models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
@@ -202,6 +218,28 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        self.version += 1
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        # The old address of a story readers have seen keeps working, whichever path renamed
+        # it (the desk, a restored revision, a script), so it is written with the rename.
+        stored_slug = getattr(self, "_stored_slug", None)
+        renamed = (
+            stored_slug
+            and stored_slug != self.slug
+            and (self.first_published_at is not None or self.status == self.Status.PUBLISHED)
+            and (update_fields is None or "slug" in update_fields)
+        )
+        if renamed:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                FormerSlug.objects.update_or_create(slug=stored_slug, defaults={"article": self})
+        else:
+            super().save(*args, **kwargs)
+        self._stored_slug = self.slug
+
     def get_absolute_url(self):
         when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
         return reverse(
@@ -211,25 +249,25 @@ class Article(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        # Remember what was loaded, so a save can tell whether the story was public before.
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_values = dict(zip(field_names, values, strict=True))
-        return instance
+        # Remember what was loaded: a save can then tell whether the story was public before
+        # (page cache) and whether its slug changed (former addresses).
+        article = super().from_db(db, field_names, values)
+        article._loaded_values = dict(zip(field_names, values, strict=True))
+        article._stored_slug = article.__dict__.get("slug")
+        return article
 
     def clean(self):
-        # Choosing "Published" with no time means "now", which is what an editor expects.
+        # A published story whose publish time is cleared on the desk counts as published now.
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
 
-    def publish(self, *, by=None, at=None):
-        """Make the story public at `at` (default: its publish time, or now)."""
-        self.status = self.Status.PUBLISHED
-        self.publish_at = at or self.publish_at or timezone.now()
-        if self.first_published_at is None:
-            self.first_published_at = self.publish_at
-        if by is not None:
-            self.updated_by = by
-        self.save()
+    def add_correction(self, *, kind, text: str, by=None):
+        """Append a correction, clarification or update; the story counts as updated now."""
+        with transaction.atomic():
+            correction = self.corrections.create(kind=kind, text=text, created_by=by)
+            self.updated_at = correction.created_at
+            type(self).objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+        return correction
 
     @property
     def placements(self) -> list[ArticlePhoto]:

@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -42,6 +43,7 @@ class Contributor(models.Model):
         return self.kind == self.Kind.AGENCY
 
 
+@reversion.register()
 class Byline(models.Model):
     """One credit on one story, in the order editors set."""
 

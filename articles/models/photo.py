@@ -1,6 +1,7 @@
 import uuid
 from pathlib import PurePath
 
+import reversion
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -70,6 +71,7 @@ class ArticlePhotoQuerySet(models.QuerySet):
         return self.exclude(photo__image="")
 
 
+@reversion.register()
 class ArticlePhoto(models.Model):
     """A photo placed in a story; the lowest position is the lead."""
 

@@ -1,3 +1,4 @@
+import reversion
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -92,6 +93,7 @@ class TopicAlias(models.Model):
         return self.name
 
 
+@reversion.register()
 class TaggedArticle(TaggedItemBase):
     """The article-topic link, a real foreign key both ways (no generic relation)."""
 

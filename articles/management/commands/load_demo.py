@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.demo import ensure_demo_editor, load_demo
+from articles.demo import ensure_demo_users, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo newsroom (idempotent) and print a login for the demo editor."
+    help = "Load the demo newsroom (idempotent) and print logins for the demo editor and reporter."
 
     def handle(self, *args, **options):
         if settings.IS_PRODUCTION:
@@ -13,11 +13,9 @@ class Command(BaseCommand):
         created = load_demo()
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(f"Demo newsroom ready (created: {summary}).")
-        username, password = ensure_demo_editor()
-        self.stdout.write(
-            self.style.SUCCESS(
-                "\n  Admin:    http://127.0.0.1:8000/admin/\n"
-                f"  Username: {username}\n"
-                f"  Password: {password}\n"
+        self.stdout.write(self.style.SUCCESS("\n  Admin:    http://127.0.0.1:8000/admin/"))
+        for role, username, password in ensure_demo_users():
+            self.stdout.write(
+                self.style.SUCCESS(f"\n  {role}\n  Username: {username}\n  Password: {password}")
             )
-        )
+        self.stdout.write("")

@@ -1,0 +1,56 @@
+"""The demo newsroom: idempotent, with logins in the role groups and a first revision."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from reversion.models import Version
+
+from articles.demo import DEMO_FILE, ensure_demo_users, load_demo
+from articles.models import Article, Contributor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_demo():
+    """The first draft and the first published story of the demo, without their photos."""
+    data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    stories = [
+        next(a for a in data["articles"] if a["status"] == s) for s in ("published", "draft")
+    ]
+    data["articles"] = [{**story, "photo": None} for story in stories]
+    return data
+
+
+def test_demo_loads_once_and_each_story_starts_its_history(small_demo):
+    assert load_demo(small_demo)["articles"] == 2
+    assert load_demo(small_demo)["articles"] == 0
+    for article in Article.objects.all():
+        version = Version.objects.get_for_object(article).get()
+        assert version.revision.comment == "Loaded with the demo newsroom."
+
+
+def test_demo_logins_join_the_role_groups_and_the_reporter_owns_their_byline(small_demo):
+    load_demo(small_demo)
+    logins = {role: (username, password) for role, username, password in ensure_demo_users()}
+    assert set(logins) == {"Editor", "Reporter"}
+    again = {role: password for role, _, password in ensure_demo_users()}
+    assert again["Editor"] != logins["Editor"][1]  # a fresh password each run
+
+    reporter = Contributor.objects.get(slug="park-jun-ho").user
+    assert reporter.username == "reporter"
+    assert reporter.groups.get().name == "Reporter"
+    draft = Article.objects.get(status="draft")
+    assert draft.editable_by(reporter)
+    assert not draft.may("publish", reporter)
+
+
+def test_load_demo_command_prints_the_editor_login(monkeypatch, small_demo, capsys, tmp_path):
+    demo_file = tmp_path / "demo.json"
+    demo_file.write_text(json.dumps(small_demo), encoding="utf-8")
+    monkeypatch.setattr("articles.demo.DEMO_FILE", demo_file)
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "Username: editor" in out
+    assert "Username: reporter" in out
