@@ -2,6 +2,7 @@ from articles.models.article import Article, ArticleQuerySet
 from articles.models.contributor import Byline, Contributor
 from articles.models.photo import ArticlePhoto, Photo
 from articles.models.section import Section
+from articles.models.suggestion import TopicSuggestion
 from articles.models.topic import TaggedArticle, Topic, TopicAlias
 
 __all__ = [
@@ -15,4 +16,5 @@ __all__ = [
     "TaggedArticle",
     "Topic",
     "TopicAlias",
+    "TopicSuggestion",
 ]

@@ -127,6 +127,8 @@ class Article(models.Model):
         limit_choices_to={"kind": Contributor.Kind.AGENCY},
     )
     source_reference = models.CharField(max_length=255, blank=True)
+    # A fingerprint of the wire text last imported: re-importing the same text changes nothing.
+    source_checksum = models.CharField(max_length=64, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -152,6 +154,12 @@ class Article(models.Model):
                 fields=["source_agency", "source_reference"],
                 condition=~Q(source_reference=""),
                 name="article_wire_source_once",
+            ),
+            # Staff copy from the wire has no agency; NULLs never collide in the constraint above.
+            models.UniqueConstraint(
+                fields=["source_reference"],
+                condition=Q(source_agency__isnull=True) & ~Q(source_reference=""),
+                name="article_wire_source_once_without_agency",
             ),
         ]
         indexes = [
