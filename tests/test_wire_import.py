@@ -321,7 +321,8 @@ def test_published_story_is_never_overwritten_by_the_wire():
 
 
 def test_story_created_by_a_concurrent_import_is_found_not_duplicated(monkeypatch):
-    """The other import wins between our look-up and our insert: the constraint catches it."""
+    """Another import wins between our look-ups and our inserts: the constraint catches it,
+    the chunk is dropped, and the file alone is tried again until it finds the story."""
     import_bytes(story_bytes())
     real_lookup = WireImporter._existing
     lookups = []
@@ -330,6 +331,7 @@ def test_story_created_by_a_concurrent_import_is_found_not_duplicated(monkeypatc
         lookups.append(story)
         return None if len(lookups) == 1 else real_lookup(story, agency)
 
+    monkeypatch.setattr(WireImporter, "_known_articles", staticmethod(lambda keys: {}))
     monkeypatch.setattr(WireImporter, "_existing", staticmethod(stale_first_lookup))
 
     result = import_bytes(story_bytes())
@@ -337,6 +339,52 @@ def test_story_created_by_a_concurrent_import_is_found_not_duplicated(monkeypatc
     assert result.outcome == Outcome.UNCHANGED
     assert len(lookups) == 2
     assert Article.objects.count() == 1
+
+
+def test_a_failing_chunk_is_retried_file_by_file_and_keeps_the_good_ones(monkeypatch):
+    import_bytes(story_bytes(headline="Already here"))
+    monkeypatch.setattr(WireImporter, "_known_articles", staticmethod(lambda keys: {}))
+    files = [
+        ("new.txt", lambda: story_bytes(headline="Brand new")),
+        ("old.txt", lambda: story_bytes(headline="Already here")),
+        ("bad.txt", lambda: b""),
+    ]
+    results = list(WireImporter().import_all(files))
+    assert [r.outcome for r in results] == ["imported", "unchanged", "failed"]
+    assert Article.objects.count() == 2
+
+
+def test_a_story_twice_in_one_batch_is_created_once():
+    files = [("a.txt", story_bytes), ("b.txt", story_bytes)]
+    results = list(WireImporter().import_all(files))
+    assert [r.outcome for r in results] == ["imported", "unchanged"]
+    assert results[0].article_id == results[1].article_id
+
+
+def test_chunks_of_new_and_known_stories_are_sorted_out_together(demo_topics):
+    import_bytes(story_bytes(headline="Known and unchanged"))
+    import_bytes(story_bytes(headline="Known and changed", body="Old text."))
+    import_bytes(story_bytes(headline="Known and edited"))
+    Article.objects.filter(headline="Known and edited").update(updated_by=UserFactory())
+    files = [
+        ("1.txt", lambda: story_bytes(headline="Known and unchanged")),
+        ("2.txt", lambda: story_bytes(headline="Known and changed", body="New text.")),
+        ("3.txt", lambda: story_bytes(headline="Known and edited", body="New text.")),
+        ("4.txt", lambda: story_bytes(headline="Fresh one", body="Talks on AI.")),
+        ("5.txt", lambda: story_bytes(headline="Fresh two", signoff="BY LEE HO")),
+    ]
+    results = list(WireImporter().import_all(files))
+    assert [r.outcome for r in results] == [
+        "unchanged",
+        "updated",
+        "skipped",
+        "imported",
+        "imported",
+    ]
+    fresh = Article.objects.get(headline="Fresh one")
+    assert fresh.topic_suggestions.filter(topic__name="AI").exists()
+    assert fresh.photo_placements.get().photo.credit == "Yonhap"
+    assert Article.objects.get(headline="Fresh two").bylines.get().contributor.name == "Lee Ho"
 
 
 def test_dismissed_suggestion_stays_dismissed_when_the_story_is_updated(demo_topics):
@@ -378,7 +426,7 @@ def test_story_failing_after_its_agency_was_created_leaves_no_agency_behind(monk
     def fail(*args, **kwargs):
         raise IntegrityError("photo table is broken")
 
-    monkeypatch.setattr(Photo.objects, "create", fail)
+    monkeypatch.setattr(Photo.objects, "bulk_create", fail)
     importer = WireImporter()
     result = importer.import_bytes(story_bytes(signoff="Brand New Agency"), name="a.txt")
     assert result.outcome == Outcome.FAILED

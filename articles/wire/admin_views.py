@@ -23,10 +23,12 @@ def import_wire(request, model_admin):
     )
     if form.is_bound and form.is_valid():
         importer = WireImporter(user=request.user)
-        results = [
-            importer.import_bytes(read_capped(upload), name=upload.name)
-            for upload in form.cleaned_data["files"]
-        ]
+        results = list(
+            importer.import_all(
+                (upload.name, lambda upload=upload: read_capped(upload))
+                for upload in form.cleaned_data["files"]
+            )
+        )
     counts = Counter(result.outcome for result in results)
     return render(
         request,

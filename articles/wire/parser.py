@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
@@ -112,7 +113,7 @@ class WireStory:
         """Everything a reader would read, for topic matching."""
         return "\n".join([self.headline, self.caption, *self.paragraphs])
 
-    @property
+    @cached_property
     def checksum(self) -> str:
         """Changes whenever anything the importer stores would change."""
         fields = asdict(self)
@@ -120,7 +121,7 @@ class WireStory:
         canonical = json.dumps(fields, default=str, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
-    @property
+    @cached_property
     def source_reference(self) -> str:
         """The story's identity across re-sends: who filed it, on which day, under what headline.
 

@@ -56,8 +56,7 @@ class Command(BaseCommand):
         importer = WireImporter(dry_run=dry_run)
         counts: Counter = Counter()
         interactive = self.stdout.isatty()
-        for done, path in enumerate(files, start=1):
-            result = importer.import_path(path)
+        for done, result in enumerate(importer.import_paths(files), start=1):
             counts[result.outcome] += 1
             self.report(result, dry_run=dry_run, verbosity=verbosity, interactive=interactive)
             if verbosity and interactive:
