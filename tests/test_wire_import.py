@@ -1,3 +1,4 @@
+import io
 import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -257,6 +258,18 @@ def test_two_stories_with_the_same_headline_on_different_days_get_their_own_slug
         "korea-and-thailand-discuss-defense-ties",
         "korea-and-thailand-discuss-defense-ties-2",
     }
+
+
+def test_same_headline_twice_in_one_batch_gets_two_slugs():
+    files = [
+        ("a.txt", lambda: story_bytes(date="2025-11-26")),
+        ("b.txt", lambda: story_bytes(date="2025-11-27")),
+    ]
+    assert [r.outcome for r in WireImporter().import_all(files)] == ["imported", "imported"]
+    assert sorted(Article.objects.values_list("slug", flat=True)) == [
+        "korea-and-thailand-discuss-defense-ties",
+        "korea-and-thailand-discuss-defense-ties-2",
+    ]
 
 
 # Re-import -------------------------------------------------------------------------------
@@ -572,6 +585,17 @@ def test_command_prints_progress_lines_when_not_on_a_terminal(capsys):
         "2/2 files",
         "imported 2, updated 0, unchanged 0, skipped 0, failed 0",
     ]
+
+
+def test_command_shows_a_counter_in_place_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    call_command("import_wire", str(FIXTURES / "bom.txt"), str(SAMPLE), stdout=out)
+    assert "\r1/2 files" in out.getvalue()
+    assert "\r2/2 files\nimported 2, updated 0" in out.getvalue()
 
 
 def test_command_exits_non_zero_when_a_file_is_missing(capsys):
