@@ -104,10 +104,18 @@ def test_published_line_with_an_offset_is_read_in_that_offset():
         ("26 Nov. 2025, 17:12 +0700", datetime(2025, 11, 26, 19, 12, tzinfo=SEOUL)),
         ("2025-11-26 19:12", datetime(2025, 11, 26, 19, 12, tzinfo=SEOUL)),
         ("2025-11-26T11:12:00+01:00", datetime(2025, 11, 26, 19, 12, tzinfo=SEOUL)),
+        (
+            "26 Nov. 2025, 19:12 Updated: 26 Nov. 2025, 19:40",
+            datetime(2025, 11, 26, 19, 12, tzinfo=SEOUL),
+        ),
     ],
 )
 def test_published_line_forms(line, expected):
     assert parse_wire(story_bytes(published=line)).published_at == expected
+
+
+def test_date_line_may_carry_a_colon():
+    assert parse_wire(story_bytes().replace(b" date ", b"Date: ", 1)).date == date(2025, 11, 26)
 
 
 def test_published_time_without_offset_is_in_the_newsroom_time_zone(settings):
@@ -198,6 +206,7 @@ def test_bad_fixture_is_refused_with_one_clear_line(name, message):
         (HEAD + b"Published: 26 Novem 2025, 19:12\n", "line 2: unknown month 'Novem'"),
         (HEAD + b"Published: 26 Nov. 2025, 19:12 Mars\n", "line 2: unknown time zone 'Mars'"),
         (HEAD + b"Published: yesterday\n", "line 2: cannot read the publication time"),
+        (HEAD + b"Published: 26 Nov. 2025, 19:12 Updated: 26 Nov. 2025, 24:00", "line 2: imp"),
         (b" date 2025-11-26  " + b"x" * 256 + b"\n", "line 1: headline is 256 characters"),
         (b" date 2025-11-26  Headline\nPublished: 26 Nov. 2025, 19:12\n\nYonhap\n", "no body"),
         (b"x" * (1024 * 1024 + 1), "larger than 1024 KB"),

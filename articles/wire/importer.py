@@ -169,22 +169,18 @@ class WireImporter:
         the one-file path.
         """
         agencies = {i: self._agency(s.agency) if s.agency else None for i, s in stories.items()}
-        known = self._known_articles(
-            {
-                (getattr(agencies[i], "pk", None), story.source_reference)
-                for i, story in stories.items()
-            }
-        )
+        keys = {
+            i: (getattr(agencies[i], "pk", None), s.source_reference) for i, s in stories.items()
+        }
+        known = self._known_articles(set(keys.values()))
         results, fresh, seen = {}, [], set()
         for index, story in stories.items():
-            name = chunk[index][0]
-            key = (getattr(agencies[index], "pk", None), story.source_reference)
-            if key in seen:
+            if keys[index] in seen:
                 continue
-            seen.add(key)
-            if (existing := known.get(key)) is None:
+            seen.add(keys[index])
+            if (existing := known.get(keys[index])) is None:
                 fresh.append((index, story, agencies[index]))
-            elif settled := self._settled(existing, story, name):
+            elif settled := self._settled(existing, story, chunk[index][0]):
                 results[index] = settled
         articles = self._create_all([(story, agency) for _, story, agency in fresh])
         for (index, story, _), article in zip(fresh, articles, strict=True):

@@ -33,9 +33,12 @@ NAME_MAX_LENGTH = 60
 EMAIL_MAX_LENGTH = 254  # Contributor.email
 REFERENCE_MAX_LENGTH = 255  # Article.source_reference
 
-DATE_LINE = re.compile(r"date\s+(?P<date>\S+)\s*(?P<headline>.*)", re.IGNORECASE)
+DATE_LINE = re.compile(r"date:?\s+(?P<date>\S+)\s*(?P<headline>.*)", re.IGNORECASE)
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-PUBLISHED_LINE = re.compile(r"published\s*:\s*(?P<when>.*)", re.IGNORECASE)
+# Feeds may add the time of the latest revision: "Published: ..., 19:12 Updated: ..., 19:40".
+PUBLISHED_LINE = re.compile(
+    r"published\s*:\s*(?P<when>.*?)(?:\s+updated\s*:\s*(?P<updated>.*))?", re.IGNORECASE
+)
 # "26 Nov. 2025, 19:12", "26 November 2025 19:12 KST", "3 Sept. 2025, 07:05 +09:00"
 PUBLISHED_WRITTEN = re.compile(
     r"(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)\.?,?\s+(?P<year>\d{4}),?\s+(?:at\s+)?"
@@ -160,9 +163,10 @@ def parse_wire(data: bytes, *, default_tz: tzinfo | None = None) -> WireStory:
         raise WireError(
             f"line {number}: expected the Published line ('Published: 26 Nov. 2025, 19:12')"
         )
-    published_at = parse_published(
-        number, match["when"], default_tz or django_timezone.get_default_timezone()
-    )
+    zone = default_tz or django_timezone.get_default_timezone()
+    published_at = parse_published(number, match["when"], zone)
+    if match["updated"]:
+        parse_published(number, match["updated"], zone)  # refused if impossible; not stored
 
     rest = [(n, line) for n, line in lines if n > number]
     content = [(n, line) for n, line in rest if line]

@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass, field
 
 from articles.models import Topic, TopicAlias
+from articles.wire.parser import STRAIGHT_QUOTES
 
-STRAIGHT_QUOTES = str.maketrans("‘’‚‛“”„‟", "''''\"\"\"\"")
 MATCHED_TEXT_MAX_LENGTH = 200  # TopicSuggestion.matched_text
 
 

@@ -77,9 +77,8 @@ class Command(BaseCommand):
         outcome = f"would be {result.outcome}" if dry_run and not failed else result.outcome
         details = f"{result.message}: {result.headline}" if result.headline else result.message
         line = f"{outcome}: {result.name}: {details}"
+        if not (failed or dry_run or verbosity >= 2):
+            return
         if interactive:
-            line = f"\r\033[K{line}"  # over the counter, which is redrawn after
-        if failed:
-            self.stderr.write(line)
-        elif dry_run or verbosity >= 2:
-            self.stdout.write(line)
+            self.stdout.write("\r\033[K", ending="")  # clear the counter; it is redrawn after
+        (self.stderr if failed else self.stdout).write(line)
