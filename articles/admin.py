@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -5,7 +7,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles.admin_workflow import WorkflowAdminMixin
@@ -21,6 +23,8 @@ from articles.models import (
     Topic,
     TopicAlias,
 )
+from articles.wire.admin_views import import_wire
+from articles.wire.inlines import TopicSuggestionInline, shows_topic_suggestions
 
 THUMBNAIL_WIDTH = 80
 
@@ -142,6 +146,20 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if shows_topic_suggestions(request, obj):
+            inlines = [*inlines, TopicSuggestionInline]
+        return inlines
+
+    def get_urls(self):
+        # Before the default URLs, whose "<object_id>/" would otherwise catch "import-wire/".
+        wire = self.admin_site.admin_view(partial(import_wire, model_admin=self))
+        return [
+            path("import-wire/", wire, name="articles_article_import_wire"),
+            *super().get_urls(),
+        ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "topics":

@@ -16,7 +16,6 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
 from PIL import Image, ImageDraw, ImageFont
 
 from articles.models import (
@@ -29,6 +28,7 @@ from articles.models import (
     Topic,
     TopicAlias,
 )
+from articles.sanitize import paragraphs_to_html
 
 DEMO_FILE = Path(__file__).with_name("demo.json")
 # Demo logins: (username, role group from the roles migration, name, credited contributor).
@@ -55,10 +55,6 @@ def generate_picture(colors: list[str], label: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
-
-
-def paragraphs_to_html(paragraphs: list[str]) -> str:
-    return "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
 
 
 @transaction.atomic

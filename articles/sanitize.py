@@ -6,6 +6,7 @@ pasted from elsewhere, `javascript:` links) is removed before it reaches the dat
 """
 
 import nh3
+from django.utils.html import escape
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "s", "sub", "sup",
@@ -45,3 +46,8 @@ def clean_html(html: str) -> str:
     """Return `html` reduced to the allowlist; an editor's empty paragraph becomes ''."""
     cleaned = _cleaner.clean(html or "").strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
+
+
+def paragraphs_to_html(paragraphs) -> str:
+    """Plain-text paragraphs as story HTML: every character shown as written, never markup."""
+    return "".join(f"<p>{escape(text)}</p>" for text in paragraphs)

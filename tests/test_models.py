@@ -1,7 +1,15 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from articles.models import Article, Byline, Photo, TaggedArticle, Topic, TopicAlias
+from articles.models import (
+    Article,
+    Byline,
+    Photo,
+    TaggedArticle,
+    Topic,
+    TopicAlias,
+    TopicSuggestion,
+)
 from articles.models.contributor import credit_lines
 from tests.factories import (
     ArticleFactory,
@@ -168,3 +176,17 @@ def test_listing_a_photo_whose_file_went_missing_does_not_read_storage(client):
     Photo.objects.filter(pk=placement.photo.pk).update(width=None, height=None)
     response = client.get(placement.article.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_merging_topics_carries_pending_suggestions_over():
+    kept = TopicFactory(name="CEPA")
+    duplicate = TopicFactory(name="economic pact")
+    story, other = ArticleFactory(), ArticleFactory()
+    TopicSuggestion.objects.create(article=story, topic=duplicate, matched_text="economic pact")
+    TopicSuggestion.objects.create(article=other, topic=duplicate, matched_text="economic pact")
+    TopicSuggestion.objects.create(article=other, topic=kept, matched_text="CEPA")
+    duplicate.merge_into(kept)
+    assert set(TopicSuggestion.objects.values_list("article", "topic")) == {
+        (story.pk, kept.pk),
+        (other.pk, kept.pk),
+    }

@@ -4,6 +4,7 @@ from articles.models.correction import Correction
 from articles.models.photo import ArticlePhoto, Photo
 from articles.models.redirect import FormerSlug
 from articles.models.section import Section
+from articles.models.suggestion import TopicSuggestion
 from articles.models.topic import TaggedArticle, Topic, TopicAlias
 from articles.models.workflow import ArticleTransition, TransitionError
 
@@ -21,5 +22,6 @@ __all__ = [
     "TaggedArticle",
     "Topic",
     "TopicAlias",
+    "TopicSuggestion",
     "TransitionError",
 ]

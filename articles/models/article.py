@@ -110,14 +110,29 @@ class ArticleQuerySet(models.QuerySet):
 
     def available_slug(self, text: str, max_length: int = 200) -> str:
         """A slug from `text` that no story has yet ("fire-in-busan", then "fire-in-busan-2")."""
-        base = slugify(text, allow_unicode=True)[:max_length].strip("-") or "story"
-        taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True).iterator())
-        slug, n = base, 2
-        while slug in taken:
-            suffix = f"-{n}"
-            slug = f"{base[: max_length - len(suffix)]}{suffix}"
-            n += 1
-        return slug
+        return self.available_slugs([text], max_length)[0]
+
+    def available_slugs(self, texts: list[str], max_length: int = 200) -> list[str]:
+        """A free slug for each of `texts`, in one query, distinct from each other too."""
+        if not texts:
+            return []
+        bases = [
+            slugify(text, allow_unicode=True)[:max_length].strip("-") or "story" for text in texts
+        ]
+        prefixes = Q()
+        for base in set(bases):
+            prefixes |= Q(slug__startswith=base)
+        taken = set(self.filter(prefixes).values_list("slug", flat=True).iterator())
+        slugs = []
+        for base in bases:
+            slug, n = base, 2
+            while slug in taken:
+                suffix = f"-{n}"
+                slug = f"{base[: max_length - len(suffix)]}{suffix}"
+                n += 1
+            taken.add(slug)
+            slugs.append(slug)
+        return slugs
 
 
 # Each revision holds the story with its bylines, photo placements and topic links.
@@ -169,6 +184,8 @@ class Article(ArticleWorkflow, models.Model):
         limit_choices_to={"kind": Contributor.Kind.AGENCY},
     )
     source_reference = models.CharField(max_length=255, blank=True)
+    # A fingerprint of the wire text last imported: re-importing the same text changes nothing.
+    source_checksum = models.CharField(max_length=64, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -198,6 +215,12 @@ class Article(ArticleWorkflow, models.Model):
                 fields=["source_agency", "source_reference"],
                 condition=~Q(source_reference=""),
                 name="article_wire_source_once",
+            ),
+            # Staff copy from the wire has no agency; NULLs never collide in the constraint above.
+            models.UniqueConstraint(
+                fields=["source_reference"],
+                condition=Q(source_agency__isnull=True) & ~Q(source_reference=""),
+                name="article_wire_source_once_without_agency",
             ),
         ]
         indexes = [

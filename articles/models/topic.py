@@ -70,6 +70,8 @@ class Topic(TagBase):
             .update(tag=kept)
         )
         self.aliases.update(topic=kept)
+        # Suggestions follow too, unless the kept topic was already suggested for that story.
+        self.suggestions.exclude(article__in=kept.suggestions.values("article")).update(topic=kept)
         name = self.name
         self.delete()
         TopicAlias.objects.get_or_create(name__iexact=name, defaults={"topic": kept, "name": name})

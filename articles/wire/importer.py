@@ -1,0 +1,427 @@
+"""Turning parsed wire stories into draft articles, each file atomically.
+
+A story is found again by its source reference (agency + date + headline), so importing a
+file twice never makes a second article: an untouched draft is brought up to date, a draft
+an editor has worked on is left alone. Untouched means the importer was the last to save
+it: the importer saves with `updated_by` empty, and every save in the admin fills it in.
+
+Batches go a chunk of files at a time: stories never seen before are created together in
+one transaction (a handful of statements for the whole chunk), and stories seen before are
+sorted out from one look-up. Anything else (an update, a race with another import, a
+database error) falls back to one transaction per file, where the database constraint on
+the source reference has the last word.
+"""
+
+import enum
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from articles.models import Article, ArticlePhoto, Byline, Contributor, Photo, TopicSuggestion
+from articles.sanitize import paragraphs_to_html
+from articles.wire.parser import MAX_FILE_BYTES, WireError, WireStory, parse_wire
+from articles.wire.suggestions import TopicMatcher, current_matcher
+
+# Files created together in one transaction: large enough to make the per-statement cost
+# vanish, small enough that a fallback to one file at a time stays cheap.
+CHUNK_SIZE = 100
+# A race with another import of the same story ends in one IntegrityError, after which the
+# story is found; more attempts than this means something else is wrong.
+ATTEMPTS = 3
+
+
+# What decides between skipping, reporting unchanged and updating a story seen before.
+SETTLING_FIELDS = [
+    "headline",
+    "status",
+    "updated_by",
+    "source_agency",
+    "source_reference",
+    "source_checksum",
+]
+
+
+class Outcome(enum.StrEnum):
+    IMPORTED = "imported"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    name: str
+    outcome: Outcome
+    message: str = ""
+    headline: str = ""
+    article_id: int | None = None
+
+
+def read_capped(file) -> bytes:
+    """At most one byte past the size limit: enough for the parser to refuse a huge file."""
+    return file.read(MAX_FILE_BYTES + 1)
+
+
+def read_path(path: Path) -> bytes:
+    with path.open("rb") as file:
+        return read_capped(file)
+
+
+class WireImporter:
+    """Imports wire files for one batch, keeping agencies and the topic matcher at hand.
+
+    Not shared between threads or requests: make one per batch.
+    """
+
+    def __init__(self, *, user=None, dry_run: bool = False):
+        self.user = user
+        self.dry_run = dry_run
+        self._contributors: dict[str, Contributor] | None = None
+        self._matcher: TopicMatcher | None = None
+        self._met: dict[str, Contributor] = {}
+
+    # Entry points -------------------------------------------------------------------------
+
+    def import_paths(self, paths: Iterable[Path]) -> Iterator[ImportResult]:
+        """Import files from disk, yielding one result per file, in order."""
+        return self.import_all((str(path), lambda path=path: read_path(path)) for path in paths)
+
+    def import_all(
+        self, files: Iterable[tuple[str, Callable[[], bytes]]]
+    ) -> Iterator[ImportResult]:
+        """Import (name, read) pairs, yielding one result per file, in order.
+
+        `read` returns the file's bytes, or raises OSError for a file that cannot be read.
+        """
+        files = iter(files)
+        while chunk := list(islice(files, CHUNK_SIZE)):
+            yield from self._import_chunk(chunk)
+
+    def import_path(self, path: Path, *, name: str | None = None) -> ImportResult:
+        return next(self.import_all([(name or str(path), lambda: read_path(path))]))
+
+    def import_bytes(self, data: bytes, *, name: str) -> ImportResult:
+        return next(self.import_all([(name, lambda: data)]))
+
+    def import_story(self, story: WireStory, *, name: str) -> ImportResult:
+        """One story in its own transaction: create, update, or leave it, whatever came before."""
+        error = None
+        for _ in range(ATTEMPTS):
+            # Contributors met in this file, remembered for the batch only once they are saved.
+            self._met = {}
+            try:
+                with transaction.atomic():
+                    result = self._import(story, name)
+                    if self.dry_run:
+                        transaction.set_rollback(True)
+            except IntegrityError as raised:
+                # Another import created this story (or took its slug) first, or a topic
+                # went away mid-batch: look again, with the topics as they are now.
+                error = raised
+                self._matcher = None
+                continue
+            self._remember_met()
+            return result
+        return self._failed(name, f"could not be saved: {str(error).splitlines()[0]}")
+
+    # A chunk of files ---------------------------------------------------------------------
+
+    def _import_chunk(self, chunk: list[tuple[str, Callable[[], bytes]]]) -> list[ImportResult]:
+        results: list[ImportResult | None] = [None] * len(chunk)
+        stories: dict[int, WireStory] = {}
+        for index, (name, read) in enumerate(chunk):
+            try:
+                stories[index] = parse_wire(read())
+            except OSError as error:
+                results[index] = self._failed(name, error.strerror or str(error))
+            except WireError as error:
+                results[index] = self._failed(name, str(error))
+
+        try:
+            with transaction.atomic():
+                self._met = {}
+                results_together = self._import_together(chunk, stories)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except IntegrityError:
+            # A race or a bad row: nothing of the chunk was kept; go file by file.
+            results_together = {}
+        else:
+            self._remember_met()
+        for index, result in results_together.items():
+            results[index] = result
+
+        for index, story in stories.items():
+            if results[index] is None:
+                results[index] = self.import_story(story, name=chunk[index][0])
+        return results
+
+    def _import_together(self, chunk, stories: dict[int, WireStory]) -> dict[int, ImportResult]:
+        """Create every story of the chunk not seen before; report those seen and settled.
+
+        Stories that need an update, or that appear twice in the chunk, are left out for
+        the one-file path.
+        """
+        agencies = {i: self._agency(s.agency) if s.agency else None for i, s in stories.items()}
+        keys = {
+            i: (getattr(agencies[i], "pk", None), s.source_reference) for i, s in stories.items()
+        }
+        known = self._known_articles(set(keys.values()))
+        results, fresh, seen = {}, [], set()
+        for index, story in stories.items():
+            if keys[index] in seen:
+                continue
+            seen.add(keys[index])
+            if (existing := known.get(keys[index])) is None:
+                fresh.append((index, story, agencies[index]))
+            elif settled := self._settled(existing, story, chunk[index][0]):
+                results[index] = settled
+        articles = self._create_all([(story, agency) for _, story, agency in fresh])
+        for (index, story, _), article in zip(fresh, articles, strict=True):
+            article_id = None if self.dry_run else article.pk
+            results[index] = ImportResult(
+                chunk[index][0], Outcome.IMPORTED, "new draft", story.headline, article_id
+            )
+        return results
+
+    # One story ----------------------------------------------------------------------------
+
+    def _import(self, story: WireStory, name: str) -> ImportResult:
+        agency = self._agency(story.agency) if story.agency else None
+        existing = self._existing(story, agency)
+        if existing is None:
+            article = self._create_all([(story, agency)])[0]
+            article_id = None if self.dry_run else article.pk
+            return ImportResult(name, Outcome.IMPORTED, "new draft", story.headline, article_id)
+        if settled := self._settled(existing, story, name):
+            return settled
+        self._update(existing, story, agency)
+        message = "draft brought up to date"
+        return ImportResult(name, Outcome.UPDATED, message, story.headline, existing.pk)
+
+    @staticmethod
+    def _settled(existing: Article, story: WireStory, name: str) -> ImportResult | None:
+        """The result for a story seen before, unless its draft needs updating."""
+        if existing.updated_by_id is not None or existing.status != Article.Status.DRAFT:
+            message = "edited by an editor; left as it is"
+            return ImportResult(name, Outcome.SKIPPED, message, existing.headline, existing.pk)
+        if existing.source_checksum == story.checksum:
+            message = "already imported; nothing changed"
+            return ImportResult(name, Outcome.UNCHANGED, message, existing.headline, existing.pk)
+        return None
+
+    @staticmethod
+    def _known_articles(keys: set[tuple[int | None, str]]) -> dict[tuple[int | None, str], Article]:
+        """Articles already imported under any of `keys` (agency id, reference), by key."""
+        by_agency = {agency_id for agency_id, _ in keys if agency_id is not None}
+        by_agency_refs = {reference for agency_id, reference in keys if agency_id is not None}
+        staff_refs = {reference for agency_id, reference in keys if agency_id is None}
+        # Shaped after the two partial unique indexes, so each arm is an index look-up.
+        articles = (
+            Article.objects.exclude(source_reference="")
+            .filter(
+                Q(source_agency__in=by_agency, source_reference__in=by_agency_refs)
+                | Q(source_agency__isnull=True, source_reference__in=staff_refs)
+            )
+            .only(*SETTLING_FIELDS)
+        )
+        found = {(a.source_agency_id, a.source_reference): a for a in articles}
+        return {key: article for key, article in found.items() if key in keys}
+
+    @staticmethod
+    def _existing(story, agency) -> Article | None:
+        """The story's article, if imported before; locked until this file is done."""
+        return (
+            Article.objects.select_for_update()
+            .exclude(source_reference="")  # lets SQLite use the partial index
+            .filter(source_agency=agency, source_reference=story.source_reference)
+            .first()
+        )
+
+    def _create_all(self, items: list[tuple[WireStory, Contributor | None]]) -> list[Article]:
+        """Drafts for stories never seen before, in a fixed number of statements."""
+        if not items:
+            return []
+        slugs = Article.objects.available_slugs([story.headline for story, _ in items])
+        articles = Article.objects.bulk_create(
+            Article(
+                headline=story.headline,
+                slug=slug,
+                body=paragraphs_to_html(story.paragraphs),
+                status=Article.Status.DRAFT,
+                publish_at=story.published_at,
+                source_agency=agency,
+                source_reference=story.source_reference,
+                source_checksum=story.checksum,
+                created_by=self.user,
+            )
+            for (story, agency), slug in zip(items, slugs, strict=True)
+        )
+        Byline.objects.bulk_create(
+            byline
+            for article, (story, agency) in zip(articles, items, strict=True)
+            for byline in self._bylines(article, story, agency)
+        )
+        with_photo = [
+            (article, story, agency)
+            for article, (story, agency) in zip(articles, items, strict=True)
+            if story.caption
+        ]
+        photos = Photo.objects.bulk_create(
+            Photo(**self._photo_fields(story, agency)) for _, story, agency in with_photo
+        )
+        ArticlePhoto.objects.bulk_create(
+            ArticlePhoto(article=article, photo=photo, position=0)
+            for (article, _, _), photo in zip(with_photo, photos, strict=True)
+        )
+        TopicSuggestion.objects.bulk_create(
+            suggestion
+            for article, (story, _) in zip(articles, items, strict=True)
+            for suggestion in self._suggestions(article, story)
+        )
+        return articles
+
+    def _update(self, article, story, agency) -> None:
+        article.headline = story.headline
+        article.body = paragraphs_to_html(story.paragraphs)
+        article.publish_at = story.published_at
+        article.source_checksum = story.checksum
+        article.save(
+            update_fields=["headline", "body", "publish_at", "source_checksum", "updated_at"]
+        )
+        article.bylines.all().delete()
+        Byline.objects.bulk_create(self._bylines(article, story, agency))
+        self._update_photo(article, story, agency)
+        suggestions = self._suggestions(article, story)
+        # Decided suggestions stay decided; pending ones follow the latest text.
+        article.topic_suggestions.pending().exclude(
+            topic_id__in=[suggestion.topic_id for suggestion in suggestions]
+        ).delete()
+        TopicSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
+
+    def _bylines(self, article, story, agency) -> list[Byline]:
+        contributors = (
+            [agency]
+            if agency
+            else [self._staff(author.name, author.email) for author in story.authors]
+        )
+        return [
+            Byline(article=article, contributor=contributor, position=position)
+            for position, contributor in enumerate(dict.fromkeys(contributors))
+        ]
+
+    def _photo_fields(self, story, agency) -> dict:
+        return {"caption": story.caption, "credit": self._credit(story.credit, agency)}
+
+    def _update_photo(self, article, story, agency) -> None:
+        """Keep the wire photo in step: the photo desk's picture, if attached, stays."""
+        placement = article.photo_placements.select_related("photo").first()
+        if story.caption and placement:
+            photo = placement.photo
+            for field, value in self._photo_fields(story, agency).items():
+                setattr(photo, field, value)
+            photo.save(update_fields=["caption", "credit", "updated_at"])
+        elif story.caption:
+            photo = Photo.objects.create(**self._photo_fields(story, agency))
+            ArticlePhoto.objects.create(article=article, photo=photo, position=0)
+        elif placement and placement.photo.awaiting_image:
+            placement.delete()
+            if not placement.photo.placements.exists():
+                placement.photo.delete()
+
+    def _suggestions(self, article, story) -> list[TopicSuggestion]:
+        return [
+            TopicSuggestion(article=article, topic_id=topic_id, matched_text=words)
+            for topic_id, words in self.matcher.find(story.text).items()
+        ]
+
+    # Contributors and topics --------------------------------------------------------------
+
+    @property
+    def matcher(self) -> TopicMatcher:
+        if self._matcher is None:
+            self._matcher = current_matcher()
+        return self._matcher
+
+    @property
+    def contributors(self) -> dict[str, Contributor]:
+        """Contributors met so far, by "agency:<name>" or "email:<address>".
+
+        Every agency is loaded once per batch, in one query; staff join as the batch meets them.
+        """
+        if self._contributors is None:
+            self._contributors = {}
+            for agency in Contributor.objects.filter(kind=Contributor.Kind.AGENCY).order_by("pk"):
+                self._contributors.setdefault(f"agency:{agency.name.casefold()}", agency)
+        return self._contributors
+
+    def _remember_met(self) -> None:
+        """Contributors created in a transaction that was kept are now safe to reuse."""
+        if not self.dry_run:
+            self.contributors.update(self._met)
+        self._met = {}
+
+    def _known(self, key: str) -> Contributor | None:
+        return self._met.get(key) or self.contributors.get(key)
+
+    def _agency(self, name: str) -> Contributor:
+        """The agency called `name` (any case), created on first sight."""
+        key = f"agency:{name.casefold()}"
+        if agency := self._known(key):
+            return agency
+        # The slug is the agency's identity under a race: two imports meeting a new agency
+        # at once both land on the same row.
+        agency, _ = Contributor.objects.get_or_create(
+            slug=slugify(name, allow_unicode=True) or "agency",
+            defaults={"name": name, "kind": Contributor.Kind.AGENCY},
+        )
+        if agency.kind != Contributor.Kind.AGENCY:  # that slug belongs to a person
+            agency = Contributor.objects.create(
+                name=name, kind=Contributor.Kind.AGENCY, slug=self._free_slug(name)
+            )
+        self._met[key] = agency
+        return agency
+
+    def _staff(self, name: str, email: str) -> Contributor:
+        """The person who signed the story: by address, then by name; created if new."""
+        key = f"email:{email.casefold()}" if email else f"name:{name.casefold()}"
+        if person := self._known(key):
+            return person
+        people = Contributor.objects.exclude(kind=Contributor.Kind.AGENCY).order_by("pk")
+        person = (email and people.filter(email__iexact=email).first()) or people.filter(
+            name__iexact=name
+        ).first()
+        if person is None:
+            person = Contributor.objects.create(
+                name=name, email=email, kind=Contributor.Kind.STAFF, slug=self._free_slug(name)
+            )
+        self._met[key] = person
+        return person
+
+    @staticmethod
+    def _free_slug(name: str) -> str:
+        base = slugify(name, allow_unicode=True)[:190] or "contributor"
+        taken = set(
+            Contributor.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def _credit(self, credit: str, agency: Contributor | None) -> str:
+        """A credit naming a known agency is written as the newsroom writes it: YONHAP -> Yonhap."""
+        if agency is not None and agency.name.casefold() == credit.casefold():
+            return agency.name
+        known = self._known(f"agency:{credit.casefold()}")
+        return known.name if known else credit
+
+    @staticmethod
+    def _failed(name: str, message: str) -> ImportResult:
+        return ImportResult(name, Outcome.FAILED, message)
