@@ -15,4 +15,5 @@ urlpatterns = [
     path("topics/<str:slug>/", views.topic_detail, name="topic"),
     path("sections/<str:slug>/", views.section_detail, name="section"),
     path("contributors/<str:slug>/", views.contributor_detail, name="contributor"),
+    path("search/", views.search, name="search"),
 ]

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from articles.models import Article, Contributor, Section, Topic
 from articles.pagination import paginate
+from articles.search import clean_query
 
 HOME_LATEST = 12
 RELATED_STORIES = 4
@@ -64,3 +65,13 @@ def contributor_detail(request, slug):
     return render(
         request, "articles/contributor_detail.html", {"contributor": contributor, "page": page}
     )
+
+
+def search(request):
+    query = clean_query(request.GET.get("q"))
+    page = (
+        paginate(request, Article.objects.published().search(query).for_listing())
+        if query
+        else None
+    )
+    return render(request, "articles/search.html", {"query": query, "page": page})

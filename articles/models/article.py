@@ -1,11 +1,13 @@
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connections, models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
+from articles import search as text_search
 from articles.fields import SanitizedHTMLField
 from articles.models.contributor import Byline, Contributor, credit_lines
 from articles.models.photo import ArticlePhoto
@@ -46,6 +48,49 @@ class ArticleQuerySet(models.QuerySet):
             .exclude(pk=article.pk)
             .annotate(shared_topics=Count("pk"))
             .order_by("-shared_topics", "-publish_at", "-pk")
+        )
+
+    def search(self, query: str):
+        """Stories matching `query`, best match first, each with a `snippet` where the database can.
+
+        PostgreSQL: weighted full-text search (websearch syntax: quotes, `or`, `-word`), ranked,
+        with highlighted snippets. Other databases: every word must appear somewhere, newest first.
+        """
+        query = text_search.clean_query(query)
+        if connections[self.db].vendor == "postgresql":
+            return self._full_text_search(query)
+        words = text_search.query_words(query)
+        if not words:
+            return self.none()
+        matches = Q()
+        for word in words:
+            in_any_field = Q(headline__icontains=word) | Q(dek__icontains=word)
+            matches &= in_any_field | Q(body__icontains=word)
+        return self.filter(matches).newest_first()
+
+    def _full_text_search(self, query: str):
+        if not query:
+            return self.none()
+        search_query = SearchQuery(query, search_type="websearch", config=text_search.SEARCH_CONFIG)
+        vector = text_search.search_vector()
+        return (
+            self.annotate(search_document=vector)
+            .filter(search_document=search_query)
+            .annotate(
+                rank=SearchRank(vector, search_query),
+                snippet=SearchHeadline(
+                    "body",
+                    search_query,
+                    config=text_search.SEARCH_CONFIG,
+                    start_sel=text_search.MARK_START,
+                    stop_sel=text_search.MARK_STOP,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-publish_at", "-pk")
         )
 
     def for_listing(self):
