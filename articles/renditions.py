@@ -82,15 +82,21 @@ def _widths_for(photo, widths) -> list[int]:
     return chosen + larger[:1] if larger else chosen
 
 
+def _rendition(photo, width: int, image_format: str) -> Rendition:
+    _, mime_type, _ = FORMATS[image_format]
+    actual_width, actual_height = _fitted_size(photo, width)
+    url = _url(WIDTH_SPECS[(width, image_format)], photo)
+    return Rendition(url, actual_width, actual_height, mime_type)
+
+
 def renditions(photo, widths=WIDTHS, image_format: str = "jpeg") -> list[Rendition]:
     """The photo at each useful width in `image_format`, smallest first."""
-    spec_format, mime_type, _ = FORMATS[image_format]
-    result = []
-    for width in _widths_for(photo, widths):
-        actual_width, actual_height = _fitted_size(photo, width)
-        url = _url(WIDTH_SPECS[(width, image_format)], photo)
-        result.append(Rendition(url, actual_width, actual_height, mime_type))
-    return result
+    return [_rendition(photo, width, image_format) for width in _widths_for(photo, widths)]
+
+
+def largest(photo, image_format: str = "jpeg") -> Rendition:
+    """The widest rendition of the photo, for feeds: one file, not the whole set."""
+    return _rendition(photo, _widths_for(photo, WIDTHS)[-1], image_format)
 
 
 def crop(photo, ratio: str) -> Rendition:

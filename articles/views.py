@@ -1,6 +1,13 @@
+from django.conf import settings
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.contrib.sitemaps.views import x_robots_tag
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
+from articles import sitemaps
 from articles.models import Article, Contributor, Section, Topic
 from articles.pagination import paginate
 from articles.search import clean_query
@@ -75,3 +82,49 @@ def search(request):
         else None
     )
     return render(request, "articles/search.html", {"query": query, "page": page})
+
+
+@x_robots_tag
+def sitemap_index(request):
+    entries = [
+        {**entry, "location": request.build_absolute_uri(entry["location"])}
+        for entry in sitemaps.index_entries()
+    ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+def sitemap_section(request, section):
+    sitemap = sitemaps.sitemap_for(section)
+    if sitemap is None:
+        raise Http404("No such sitemap.")
+    return sitemap_view(
+        request, {section: sitemap}, section=section, template_name="sitemaps/section.xml"
+    )
+
+
+@x_robots_tag
+def news_sitemap(request):
+    return render(
+        request,
+        "sitemaps/news.xml",
+        {
+            "stories": sitemaps.news_stories(),
+            "publication_name": settings.NEWSROOM["SITE_NAME"],
+            "language": settings.NEWSROOM["LANGUAGE"],
+        },
+        content_type="application/xml",
+    )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:news_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,6 +1,6 @@
 from django import template
 
-from articles import renditions
+from articles import renditions, seo
 from articles.search import highlighted
 
 register = template.Library()
@@ -17,3 +17,17 @@ def picture(photo, sizes: str, alt: str = "", lazy: bool = False, thumbnail: boo
     """A `<picture>` of renditions: WebP first, JPEG for the rest, sized for the layout slot."""
     widths = renditions.THUMBNAIL_WIDTHS if thumbnail else renditions.WIDTHS
     return {"picture": renditions.picture(photo, widths), "sizes": sizes, "alt": alt, "lazy": lazy}
+
+
+@register.inclusion_tag("includes/_article_meta.html", takes_context=True)
+def article_meta(context, article):
+    """Meta description, canonical link, OpenGraph, Twitter card and NewsArticle JSON-LD."""
+    meta = seo.article_meta(article, context["request"])
+    return {"meta": meta, "site_name": context["site_name"]}
+
+
+@register.inclusion_tag("includes/_page_meta.html", takes_context=True)
+def page_meta(context, title, description, og_type="website"):
+    """Meta description, canonical link and social cards for a listing page."""
+    meta = seo.page_meta(context["request"], title, description, og_type)
+    return {"meta": meta, "site_name": context["site_name"]}
