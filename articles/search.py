@@ -1,18 +1,17 @@
 """Full-text search pieces shared by `ArticleQuerySet.search()` and the search page.
 
-On PostgreSQL a story's headline, dek and body are weighted A, B and C in one `tsvector`;
-the GIN index created by migration 0002 is built on exactly the expression `search_vector()`
-returns, so the planner can use it. Change one and you must change the other.
+On PostgreSQL each story's headline, dek and body are kept, weighted A, B and C, in its
+`search_document` column by a trigger (migration 0002), with a GIN index on it.
 """
 
 import html
 import re
 
-from django.contrib.postgres.search import SearchVector
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-# The text search configuration (stemming, stop words) of the stories' language.
+# The text search configuration (stemming, stop words) of the stories' language; the
+# trigger of migration 0002 builds the documents with the same one.
 SEARCH_CONFIG = "english"
 # A reader's query longer than this is cut: no sensible search needs more, and it bounds the work.
 MAX_QUERY_LENGTH = 200
@@ -35,20 +34,12 @@ def query_words(query: str) -> list[str]:
     return re.findall(r"\w+", query)
 
 
-def search_vector() -> SearchVector:
-    """Headline over dek over body, in the expression the GIN index is built on."""
-    return (
-        SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("dek", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
-
-
 def highlighted(snippet: str | None) -> SafeString:
     """A database snippet of a story body as safe HTML: plain text with matches in <mark>."""
     if not snippet:
         return mark_safe("")
     text = html.unescape(strip_tags(snippet))
     text = " ".join(text.split())
+    # Everything from the story is escaped first; the only tags are the <mark>s added after.
     marked = escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     return mark_safe(marked)

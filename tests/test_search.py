@@ -177,3 +177,10 @@ def test_search_uses_the_full_text_index_on_postgresql(stories):
             cursor.execute("SET LOCAL enable_seqscan = off")
         plan = Article.objects.search("defense").explain()
         assert "article_search_idx" in plan
+
+
+def test_search_follows_a_headline_changed_by_a_bulk_update(stories):
+    """PostgreSQL's trigger refreshes the search document on any write, not only `save()`."""
+    published, _ = stories
+    Article.objects.filter(pk=published["body"].pk).update(headline="Zebra crossing reopens")
+    assert search("zebra") == [published["body"]]

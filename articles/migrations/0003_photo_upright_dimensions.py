@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0002_add_search_index'),
+        ('articles', '0002_add_search_document'),
     ]
 
     operations = [

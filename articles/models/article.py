@@ -1,5 +1,10 @@
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connections, models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -72,12 +77,10 @@ class ArticleQuerySet(models.QuerySet):
         if not query:
             return self.none()
         search_query = SearchQuery(query, search_type="websearch", config=text_search.SEARCH_CONFIG)
-        vector = text_search.search_vector()
         return (
-            self.annotate(search_document=vector)
-            .filter(search_document=search_query)
+            self.filter(search_document=search_query)
             .annotate(
-                rank=SearchRank(vector, search_query),
+                rank=SearchRank(models.F("search_document"), search_query),
                 snippet=SearchHeadline(
                     "body",
                     search_query,
@@ -172,6 +175,10 @@ class Article(models.Model):
         limit_choices_to={"kind": Contributor.Kind.AGENCY},
     )
     source_reference = models.CharField(max_length=255, blank=True)
+
+    # Headline, dek and body weighted A, B, C for full-text search. PostgreSQL fills it by
+    # trigger on every write (migration 0002); other databases leave it empty.
+    search_document = SearchVectorField(null=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
