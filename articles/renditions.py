@@ -50,6 +50,12 @@ WIDTH_SPECS = {
     for key, (image_format, _, quality) in FORMATS.items()
 }
 
+# Contributor portraits show at 96 CSS pixels at most: a square twice that covers 2x screens.
+PORTRAIT_SIZE = 192
+PortraitSpec = _spec(
+    "Portrait", [Transpose(), ResizeToFill(PORTRAIT_SIZE, PORTRAIT_SIZE)], "JPEG", 82
+)
+
 CROP_SPECS = {
     ratio: _spec(f"Crop{ratio}", [Transpose(), ResizeToFill(width, height)], "JPEG", 82)
     for ratio, (width, height) in CROPS.items()
@@ -103,6 +109,17 @@ def crop(photo, ratio: str) -> Rendition:
     """The photo cropped to `ratio` ("16x9", "4x3", "1x1") for search engines and social cards."""
     width, height = CROPS[ratio]
     return Rendition(_url(CROP_SPECS[ratio], photo), width, height, "image/jpeg")
+
+
+def portrait(image_file) -> str | None:
+    """The URL of a square portrait rendition, or None when there is no readable file."""
+    if not image_file:
+        return None
+    try:
+        return ImageCacheFile(PortraitSpec(source=image_file)).url
+    except OSError:
+        logger.exception("Could not make a portrait rendition of %s", image_file.name)
+        return None
 
 
 def srcset(items: list[Rendition]) -> str:

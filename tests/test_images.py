@@ -9,7 +9,13 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles import renditions
 from articles.models import Photo
-from tests.factories import ArticleFactory, ArticlePhotoFactory, PhotoFactory, jpeg_bytes
+from tests.factories import (
+    ArticleFactory,
+    ArticlePhotoFactory,
+    ContributorFactory,
+    PhotoFactory,
+    jpeg_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +125,14 @@ def test_article_page_does_not_link_the_original_even_for_small_photos(client):
     response = client.get(article.get_absolute_url())
     assertNotContains(response, placement.photo.image.url)
     assertContains(response, f'width="{placement.photo.width}"')
+
+
+def test_contributor_page_shows_a_small_portrait_rendition_not_the_upload(client):
+    contributor = ContributorFactory(
+        slug="kim", portrait=ContentFile(jpeg_bytes((900, 1200)), name="kim.jpg")
+    )
+    response = client.get("/contributors/kim/")
+    src = re.search(r'<img class="contributor__portrait" src="([^"]+)"', response.content.decode())
+    assert src is not None
+    assert src.group(1) != contributor.portrait.url
+    assert stored_size(src.group(1)) == (192, 192)

@@ -88,6 +88,7 @@ def test_article_page_has_canonical_link_social_cards_and_description(client, pu
 @pytest.mark.parametrize(
     ("url", "title", "og_type"),
     [
+        ("/", "The Newsroom", "website"),
         ("/topics/defense/", "defense", "website"),
         ("/sections/politics/", None, "website"),
         ("/contributors/kim-min-ji/", "Kim Min-ji", "profile"),

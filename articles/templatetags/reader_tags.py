@@ -19,6 +19,12 @@ def picture(photo, sizes: str, alt: str = "", lazy: bool = False, thumbnail: boo
     return {"picture": renditions.picture(photo, widths), "sizes": sizes, "alt": alt, "lazy": lazy}
 
 
+@register.filter
+def portrait_url(image_file):
+    """A contributor portrait as a small square rendition (never the uploaded original)."""
+    return renditions.portrait(image_file) or ""
+
+
 @register.inclusion_tag("includes/_article_meta.html", takes_context=True)
 def article_meta(context, article):
     """Meta description, canonical link, OpenGraph, Twitter card and NewsArticle JSON-LD."""
