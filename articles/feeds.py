@@ -5,6 +5,7 @@ and, as a Media RSS element, its lead photo (a rendition, never the original). E
 one `published()` chain with the listing prefetches, so it costs the same queries for any size.
 """
 
+import re
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -20,6 +21,15 @@ from articles.models import Article, Contributor, Section, Topic
 from articles.seo import story_authors
 
 FEED_SIZE = 30
+# XML 1.0 cannot carry these; one pasted from wire copy must not take a feed down.
+_XML_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str | None) -> str:
+    """`text` without the control characters XML 1.0 forbids."""
+    return _XML_CONTROL_CHARACTERS.sub("", text or "")
+
+
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
@@ -106,10 +116,10 @@ class StoriesFeed(Feed):
         return self.stories(obj).newest_first().for_detail()[:FEED_SIZE]
 
     def item_title(self, article):
-        return article.headline
+        return xml_text(article.headline)
 
     def item_description(self, article):
-        return article.dek or Truncator(strip_tags(article.body)).words(60)
+        return xml_text(article.dek or Truncator(strip_tags(article.body)).words(60))
 
     def item_pubdate(self, article):
         return article.publish_at
@@ -118,11 +128,11 @@ class StoriesFeed(Feed):
         return max(article.updated_at, article.publish_at)
 
     def item_categories(self, article):
-        return [topic.name for topic in article.topics.all()]
+        return [xml_text(topic.name) for topic in article.topics.all()]
 
     def item_extra_kwargs(self, article):
         authors = [
-            {"name": contributor.name, "url": contributor.get_absolute_url()}
+            {"name": xml_text(contributor.name), "url": contributor.get_absolute_url()}
             for contributor in story_authors(article)
         ]
         return {"authors": authors, "media": self._lead_photo(article)}
@@ -140,8 +150,8 @@ class StoriesFeed(Feed):
             "type": image.mime_type,
             "width": image.width,
             "height": image.height,
-            "description": placement.caption,
-            "credit": placement.photo.credit,
+            "description": xml_text(placement.caption),
+            "credit": xml_text(placement.photo.credit),
         }
 
 

@@ -2,6 +2,8 @@ import feedparser
 import pytest
 from pytest_django.asserts import assertContains
 
+from tests.factories import ArticleFactory
+
 pytestmark = pytest.mark.django_db
 
 FEEDS = [
@@ -79,3 +81,14 @@ def test_pages_link_their_feeds(client, published_and_hidden, page, rss, atom):
     assertContains(response, 'type="application/rss+xml" title="', count=2 if page != "/" else 1)
     assertContains(response, f'href="{rss}"')
     assertContains(response, f'href="{atom}"')
+
+
+def test_a_control_character_from_wire_copy_does_not_break_the_feeds(client, db):
+    story = ArticleFactory(published=True, headline="Markets\x0b open higher", dek="Up\x01 1%")
+    for url in ["/feed/", "/feed/atom/"]:
+        _, feed = parse(client, url)
+        assert feed.entries[0].title == "Markets open higher"
+    assert story.headline.encode() not in client.get("/sitemap-news.xml").content
+    assert (
+        b"<news:title>Markets open higher</news:title>" in client.get("/sitemap-news.xml").content
+    )

@@ -1,6 +1,7 @@
 from django import template
 
 from articles import renditions, seo
+from articles.feeds import xml_text
 from articles.search import highlighted
 
 register = template.Library()
@@ -17,6 +18,12 @@ def picture(photo, sizes: str, alt: str = "", lazy: bool = False, thumbnail: boo
     """A `<picture>` of renditions: WebP first, JPEG for the rest, sized for the layout slot."""
     widths = renditions.THUMBNAIL_WIDTHS if thumbnail else renditions.WIDTHS
     return {"picture": renditions.picture(photo, widths), "sizes": sizes, "alt": alt, "lazy": lazy}
+
+
+@register.filter(name="xml_text")
+def xml_text_filter(text):
+    """Text without the control characters XML 1.0 forbids (for sitemaps)."""
+    return xml_text(text)
 
 
 @register.filter
