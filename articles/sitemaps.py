@@ -117,7 +117,10 @@ def sitemap_for(section: str) -> Sitemap | None:
         when = datetime.strptime(month, "%Y-%m")
     except ValueError:
         return None
-    return StoriesOfMonthSitemap(when.year, when.month) if prefix == "stories" else None
+    # Far-off years would overflow in time zone arithmetic; no story is filed there anyway.
+    if prefix != "stories" or not 1900 <= when.year <= 9000:
+        return None
+    return StoriesOfMonthSitemap(when.year, when.month)
 
 
 def index_entries() -> list[dict]:

@@ -120,7 +120,15 @@ def test_robots_txt_points_to_both_sitemaps(client, db):
 
 
 @pytest.mark.parametrize(
-    "url", ["/sitemap-stories-2020-13.xml", "/sitemap-stories-x.xml", "/sitemap-photos.xml"]
+    "url",
+    [
+        "/sitemap-stories-2020-13.xml",
+        "/sitemap-stories-x.xml",
+        "/sitemap-stories-9999-12.xml",
+        "/sitemap-stories-0001-01.xml",
+        "/sitemap-photos.xml",
+        "/sitemap-topics.xml?p=99",
+    ],
 )
 def test_unknown_sitemap_is_a_404(client, db, url):
     assert client.get(url).status_code == 404
