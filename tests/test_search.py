@@ -184,3 +184,8 @@ def test_search_follows_a_headline_changed_by_a_bulk_update(stories):
     published, _ = stories
     Article.objects.filter(pk=published["body"].pk).update(headline="Zebra crossing reopens")
     assert search("zebra") == [published["body"]]
+
+
+def test_story_pages_do_not_load_the_search_document(stories):
+    article = Article.objects.published().for_detail().first()
+    assert "search_document" in article.get_deferred_fields()

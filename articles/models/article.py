@@ -98,13 +98,18 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a story card shows: section, bylines and lead photo, in fixed queries."""
-        return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
-            Prefetch(
-                "photo_placements",
-                queryset=ArticlePhoto.objects.visible().select_related("photo"),
-                to_attr="visible_placements",
-            ),
+        # The search document is a few kilobytes a story that no page displays.
+        return (
+            self.defer("search_document")
+            .select_related("section")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
+                Prefetch(
+                    "photo_placements",
+                    queryset=ArticlePhoto.objects.visible().select_related("photo"),
+                    to_attr="visible_placements",
+                ),
+            )
         )
 
     def for_detail(self):
