@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# npm ci writes this file; it is newer than the lock file once the browser tools are installed.
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: run test lint format setup
 
@@ -13,6 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# axe-core for the accessibility checks in tests/test_browser.py (pinned in package-lock.json).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 setup: $(STAMP)
 
 run: setup
@@ -20,7 +26,7 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: setup $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -1,5 +1,7 @@
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django_prose_editor.fields import ProseEditorField
+from PIL import ExifTags, Image
 
 from articles.sanitize import EDITOR_EXTENSIONS, clean_html
 
@@ -33,3 +35,45 @@ class StoredDimensionsImageField(models.ImageField):
     def update_dimension_fields(self, instance, force=False, *args, **kwargs):
         if force:
             super().update_dimension_fields(instance, True, *args, **kwargs)
+
+
+# EXIF orientations 5-8 turn the picture a quarter: its upright width is the stored height.
+_QUARTER_TURNS = {5, 6, 7, 8}
+
+
+def exif_orientation(file) -> int:
+    """The EXIF orientation of an image file (1, upright, when it has none or is unreadable)."""
+    close = file.closed
+    file.open()
+    position = file.tell()
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            return int(image.getexif().get(ExifTags.Base.Orientation, 1))
+    except (OSError, ValueError, SyntaxError):
+        return 1
+    finally:
+        if close:
+            file.close()
+        else:
+            file.seek(position)
+
+
+class UprightImageFieldFile(ImageFieldFile):
+    def _get_image_dimensions(self):
+        if not hasattr(self, "_dimensions_cache"):
+            width, height = super()._get_image_dimensions()
+            if width and height and exif_orientation(self) in _QUARTER_TURNS:
+                width, height = height, width
+            self._dimensions_cache = (width, height)
+        return self._dimensions_cache
+
+
+class UprightImageField(StoredDimensionsImageField):
+    """An image field whose width and height are those of the picture turned upright.
+
+    Phones store portrait photos sideways with an EXIF note to turn them; renditions are
+    turned, so the `width`/`height` the page reserves must be the turned ones too.
+    """
+
+    attr_class = UprightImageFieldFile

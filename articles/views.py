@@ -1,11 +1,18 @@
-from django.http import Http404
+from django.conf import settings
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.contrib.sitemaps.views import x_robots_tag
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from articles import sitemaps
 from articles.models import Article, Contributor, Correction, Section, Topic
 from articles.pagination import keyset_page, paginate
 from articles.previews import article_id_from
+from articles.search import clean_query
 
 HOME_LATEST = 12
 RELATED_STORIES = 4
@@ -105,3 +112,60 @@ def corrections(request):
     """Every correction, clarification and update on stories readers can see, newest first."""
     page = paginate(request, Correction.objects.public().newest_first().for_listing())
     return render(request, "articles/corrections.html", {"page": page})
+
+
+def search(request):
+    query = clean_query(request.GET.get("q"))
+    page = (
+        paginate(request, Article.objects.published().search(query).for_listing())
+        if query
+        else None
+    )
+    return render(request, "articles/search.html", {"query": query, "page": page})
+
+
+@x_robots_tag
+def sitemap_index(request):
+    entries = [
+        {**entry, "location": request.build_absolute_uri(entry["location"])}
+        for entry in sitemaps.index_entries()
+    ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+def sitemap_section(request, section):
+    sitemap = sitemaps.sitemap_for(section)
+    if sitemap is None:
+        raise Http404("No such sitemap.")
+    return sitemap_view(
+        request, {section: sitemap}, section=section, template_name="sitemaps/section.xml"
+    )
+
+
+@x_robots_tag
+def news_sitemap(request):
+    return render(
+        request,
+        "sitemaps/news.xml",
+        {
+            "stories": sitemaps.news_stories(),
+            "publication_name": settings.NEWSROOM["SITE_NAME"],
+            "language": settings.NEWSROOM["LANGUAGE"],
+        },
+        content_type="application/xml",
+    )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "Disallow: /preview/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:news_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

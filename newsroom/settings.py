@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text search expressions; imports and runs fine on SQLite too (search falls back there).
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "imagekit",
     "taggit",
     "reversion",
     "django_prose_editor",
@@ -164,7 +168,15 @@ NEWSROOM = {
     "PAGE_SIZE": 20,
     # How long a signed preview link for an unpublished story keeps working.
     "PREVIEW_MAX_AGE": timedelta(hours=int(os.environ.get("NEWSROOM_PREVIEW_HOURS", "48"))),
+    # Google News and feeds name the publication's language (ISO 639-1).
+    "LANGUAGE": os.environ.get("NEWSROOM_LANGUAGE", "en"),
+    # The publisher logo named in structured data (a file under static/).
+    "LOGO": "img/logo.png",
 }
+
+# Photo renditions are checked through the cache, so a page never asks the database or the
+# disk whether a rendition exists once it has been generated.
+IMAGEKIT_CACHEFILE_DIR = "renditions"
 
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

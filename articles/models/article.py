@@ -1,12 +1,19 @@
 import reversion
 from django.conf import settings
-from django.db import models, transaction
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connections, models, transaction
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
+from articles import search as text_search
 from articles.fields import SanitizedHTMLField
 from articles.models.contributor import Byline, Contributor, credit_lines
 from articles.models.photo import ArticlePhoto
@@ -76,11 +83,52 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-shared_topics", "-publish_at", "-pk")
         )
 
+    def search(self, query: str):
+        """Stories matching `query`, best match first, each with a `snippet` where the database can.
+
+        PostgreSQL: weighted full-text search (websearch syntax: quotes, `or`, `-word`), ranked,
+        with highlighted snippets. Other databases: every word must appear somewhere, newest first.
+        """
+        query = text_search.clean_query(query)
+        if connections[self.db].vendor == "postgresql":
+            return self._full_text_search(query)
+        words = text_search.query_words(query)
+        if not words:
+            return self.none()
+        matches = Q()
+        for word in words:
+            in_any_field = Q(headline__icontains=word) | Q(dek__icontains=word)
+            matches &= in_any_field | Q(body__icontains=word)
+        return self.filter(matches).newest_first()
+
+    def _full_text_search(self, query: str):
+        if not query:
+            return self.none()
+        search_query = SearchQuery(query, search_type="websearch", config=text_search.SEARCH_CONFIG)
+        return (
+            self.filter(search_document=search_query)
+            .annotate(
+                rank=SearchRank(models.F("search_document"), search_query),
+                snippet=SearchHeadline(
+                    "body",
+                    search_query,
+                    config=text_search.SEARCH_CONFIG,
+                    start_sel=text_search.MARK_START,
+                    stop_sel=text_search.MARK_STOP,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-publish_at", "-pk")
+        )
+
     def for_listing(self):
         """What a story card shows: section, bylines and lead photo, in fixed queries."""
-        # A card never shows the body: leave the largest column in the database.
+        # A card shows neither the body nor the search document: leave them in the database.
         return (
-            self.defer("body")
+            self.defer("body", "search_document")
             .select_related("section")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
@@ -92,9 +140,13 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def for_feed(self):
+        """What a feed entry shows: the listing data plus the body and topics."""
+        return self.for_listing().defer(None).defer("search_document").prefetch_related("topics")
+
     def for_detail(self):
-        """A whole story page: the listing data, the body, topics and corrections."""
-        return self.for_listing().defer(None).prefetch_related("topics", "corrections")
+        """A whole story page: the feed data plus its corrections."""
+        return self.for_feed().prefetch_related("corrections")
 
     def previewable(self):
         """Stories a signed preview link may show: any not killed, published or not."""
@@ -186,6 +238,10 @@ class Article(ArticleWorkflow, models.Model):
     source_reference = models.CharField(max_length=255, blank=True)
     # A fingerprint of the wire text last imported: re-importing the same text changes nothing.
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Headline, dek and body weighted A, B, C for full-text search. PostgreSQL fills it by
+    # trigger on every write (migration 0006); other databases leave it empty.
+    search_document = SearchVectorField(null=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,7 +7,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils import timezone
 
-from articles.fields import StoredDimensionsImageField
+from articles.fields import UprightImageField
 
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
@@ -27,7 +27,7 @@ class PhotoQuerySet(models.QuerySet):
 class Photo(models.Model):
     """A picture in the photo library, reusable across stories."""
 
-    image = StoredDimensionsImageField(
+    image = UprightImageField(
         upload_to=photo_upload_to,
         width_field="width",
         height_field="height",

@@ -1,0 +1,149 @@
+"""Responsive renditions of library photos, generated once by django-imagekit and cached.
+
+Every rendition is rotated upright from the photo's EXIF orientation, re-encoded and stripped
+of metadata; readers are only ever sent renditions, never the uploaded original. Sizes are
+worked out from the photo's stored (upright) width and height, so building a `<picture>`
+touches neither the database nor the disk once a rendition exists.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from imagekit import ImageSpec, register
+from imagekit.cachefiles import ImageCacheFile
+from imagekit.processors import ResizeToFill, ResizeToFit, Transpose
+
+logger = logging.getLogger(__name__)
+
+# Widths (CSS pixels x density) offered in srcset: phone, phone 2x / tablet, desktop, desktop 2x.
+WIDTHS = (320, 640, 960, 1280)
+# A story card's thumbnail is at most 9rem wide: two widths cover it at 1x and 2x.
+THUMBNAIL_WIDTHS = (320, 640)
+# The fallback `src` for browsers without srcset: small enough for a phone.
+FALLBACK_WIDTH = 640
+
+FORMATS = {"webp": ("WEBP", "image/webp", 80), "jpeg": ("JPEG", "image/jpeg", 82)}
+
+# Google asks for 16:9, 4:3 and 1:1 images in structured data, at least 1200 pixels wide.
+CROPS = {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
+
+
+def _spec(name: str, processors: list, image_format: str, quality: int) -> type[ImageSpec]:
+    spec = type(
+        name,
+        (ImageSpec,),
+        {"processors": processors, "format": image_format, "options": {"quality": quality}},
+    )
+    # imagekit generates files only for registered specs (its just-in-time strategy).
+    register.generator(f"articles:{name}", spec)
+    return spec
+
+
+WIDTH_SPECS = {
+    (width, key): _spec(
+        f"Width{width}{key.title()}",
+        [Transpose(), ResizeToFit(width=width, upscale=False)],
+        image_format,
+        quality,
+    )
+    for width in WIDTHS
+    for key, (image_format, _, quality) in FORMATS.items()
+}
+
+# Contributor portraits show at 96 CSS pixels at most: a square twice that covers 2x screens.
+PORTRAIT_SIZE = 192
+PortraitSpec = _spec(
+    "Portrait", [Transpose(), ResizeToFill(PORTRAIT_SIZE, PORTRAIT_SIZE)], "JPEG", 82
+)
+
+CROP_SPECS = {
+    ratio: _spec(f"Crop{ratio}", [Transpose(), ResizeToFill(width, height)], "JPEG", 82)
+    for ratio, (width, height) in CROPS.items()
+}
+
+
+@dataclass(frozen=True)
+class Rendition:
+    url: str
+    width: int
+    height: int
+    mime_type: str
+
+
+def _url(spec_class: type[ImageSpec], photo) -> str:
+    return ImageCacheFile(spec_class(source=photo.image)).url
+
+
+def _fitted_size(photo, width: int) -> tuple[int, int]:
+    """The size ResizeToFit(width, upscale=False) gives the upright photo."""
+    if width >= photo.width:
+        return photo.width, photo.height
+    return width, round(photo.height * width / photo.width)
+
+
+def _widths_for(photo, widths) -> list[int]:
+    """The widths worth offering: all smaller than the photo, and one at its own size (capped)."""
+    chosen = [width for width in widths if width < photo.width]
+    larger = [width for width in widths if width >= photo.width]
+    return chosen + larger[:1] if larger else chosen
+
+
+def _rendition(photo, width: int, image_format: str) -> Rendition:
+    _, mime_type, _ = FORMATS[image_format]
+    actual_width, actual_height = _fitted_size(photo, width)
+    url = _url(WIDTH_SPECS[(width, image_format)], photo)
+    return Rendition(url, actual_width, actual_height, mime_type)
+
+
+def renditions(photo, widths=WIDTHS, image_format: str = "jpeg") -> list[Rendition]:
+    """The photo at each useful width in `image_format`, smallest first."""
+    return [_rendition(photo, width, image_format) for width in _widths_for(photo, widths)]
+
+
+def largest(photo, image_format: str = "jpeg") -> Rendition:
+    """The widest rendition of the photo, for feeds: one file, not the whole set."""
+    return _rendition(photo, _widths_for(photo, WIDTHS)[-1], image_format)
+
+
+def crop(photo, ratio: str) -> Rendition:
+    """The photo cropped to `ratio` ("16x9", "4x3", "1x1") for search engines and social cards."""
+    width, height = CROPS[ratio]
+    return Rendition(_url(CROP_SPECS[ratio], photo), width, height, "image/jpeg")
+
+
+def portrait(image_file) -> str | None:
+    """The URL of a square portrait rendition, or None when there is no readable file."""
+    if not image_file:
+        return None
+    try:
+        return ImageCacheFile(PortraitSpec(source=image_file)).url
+    except OSError:
+        logger.exception("Could not make a portrait rendition of %s", image_file.name)
+        return None
+
+
+def srcset(items: list[Rendition]) -> str:
+    return ", ".join(f"{item.url} {item.width}w" for item in items)
+
+
+def picture(photo, widths=WIDTHS) -> dict | None:
+    """What `includes/_picture.html` needs, or None when the photo's file cannot be read.
+
+    A missing or broken file on disk must cost readers the picture, not the page.
+    """
+    if not photo.image or not photo.width or not photo.height:
+        return None
+    try:
+        webp = renditions(photo, widths, "webp")
+        jpeg = renditions(photo, widths, "jpeg")
+    except OSError:
+        logger.exception("Could not make renditions of photo %s", photo.pk)
+        return None
+    fallback = [item for item in jpeg if item.width <= FALLBACK_WIDTH] or jpeg[:1]
+    return {
+        "webp_srcset": srcset(webp),
+        "jpeg_srcset": srcset(jpeg),
+        "src": fallback[-1].url,
+        "width": fallback[-1].width,
+        "height": fallback[-1].height,
+    }

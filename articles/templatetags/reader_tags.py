@@ -1,0 +1,46 @@
+from django import template
+
+from articles import renditions, seo
+from articles.feeds import xml_text
+from articles.search import highlighted
+
+register = template.Library()
+
+
+@register.filter
+def highlight(snippet):
+    """A search snippet as safe HTML with the matched words in <mark>."""
+    return highlighted(snippet)
+
+
+@register.inclusion_tag("includes/_picture.html")
+def picture(photo, sizes: str, alt: str = "", lazy: bool = False, thumbnail: bool = False):
+    """A `<picture>` of renditions: WebP first, JPEG for the rest, sized for the layout slot."""
+    widths = renditions.THUMBNAIL_WIDTHS if thumbnail else renditions.WIDTHS
+    return {"picture": renditions.picture(photo, widths), "sizes": sizes, "alt": alt, "lazy": lazy}
+
+
+@register.filter(name="xml_text")
+def xml_text_filter(text):
+    """Text without the control characters XML 1.0 forbids (for sitemaps)."""
+    return xml_text(text)
+
+
+@register.filter
+def portrait_url(image_file):
+    """A contributor portrait as a small square rendition (never the uploaded original)."""
+    return renditions.portrait(image_file) or ""
+
+
+@register.inclusion_tag("includes/_article_meta.html", takes_context=True)
+def article_meta(context, article):
+    """Meta description, canonical link, OpenGraph, Twitter card and NewsArticle JSON-LD."""
+    meta = seo.article_meta(article, context["request"])
+    return {"meta": meta, "site_name": context["site_name"]}
+
+
+@register.inclusion_tag("includes/_page_meta.html", takes_context=True)
+def page_meta(context, title, description, og_type="website"):
+    """Meta description, canonical link and social cards for a listing page."""
+    meta = seo.page_meta(context["request"], title, description, og_type)
+    return {"meta": meta, "site_name": context["site_name"]}

