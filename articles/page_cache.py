@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 from redis.exceptions import RedisError
 
@@ -68,7 +68,11 @@ def next_due_timestamp() -> float | None:
 
 
 def current_generation() -> Generation:
-    values = cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY])
+    return generation_from(cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY]))
+
+
+def generation_from(values: dict) -> Generation:
+    """The generation from counters already read (a cache hit costs one round trip in all)."""
     if HARD_KEY not in values or SOFT_KEY not in values:
         cache.add(HARD_KEY, _fresh_counter(), None)
         cache.add(SOFT_KEY, _fresh_counter(), None)
@@ -151,9 +155,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
     def serve(self, request):
-        generation = current_generation()
         key = cache_key(request)
-        entry = cache.get(key)
+        values = cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY, key])
+        generation = generation_from(values)
+        entry = values.get(key)
         if entry is not None and entry["hard"] == generation.hard:
             fresh = (
                 entry["soft"] == generation.soft
@@ -165,6 +170,8 @@ class PageCacheMiddleware:
         if is_cacheable_response(response):
             rendered_at = time.time()
             public_headers(response, rendered_at)
+            # Stored with the page, so a hit is not hashed again by ConditionalGetMiddleware.
+            set_response_etag(response)
             cache.set(
                 key,
                 {
