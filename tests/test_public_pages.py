@@ -163,7 +163,7 @@ def test_home_shows_lead_story_with_photo_and_featured_topics(client, story):
 def test_topic_index_counts_only_published_stories(client, story, hidden_stories):
     TopicFactory(name="empty topic", slug="empty-topic")
     response = client.get("/topics/")
-    counts = {topic.slug: topic.story_count for topic in response.context["page"].object_list}
+    counts = {topic.slug: topic.story_count for topic in response.context["topics"]}
     assert counts == {"defense": 1, "cepa": 1}
 
 
@@ -241,3 +241,19 @@ def test_section_navigation_lists_sections_in_order(client):
     SectionFactory(name="Politics", slug="politics", position=1)
     content = client.get("/").content.decode()
     assert content.index(">Politics<") < content.index(">World<")
+
+
+def test_topic_index_pages_from_a_to_z_without_unpublished_topics(client, monkeypatch):
+    monkeypatch.setattr("articles.views.TOPICS_PER_PAGE", 2)
+    for name in ["asean", "cepa", "defense"]:
+        ArticleFactory(published=True).topics.add(TopicFactory(name=name, slug=name))
+    ArticleFactory().topics.add(TopicFactory(name="budget leak", slug="budget-leak"))
+
+    first = client.get("/topics/")
+    assert [t.name for t in first.context["topics"]] == ["asean", "cepa"]
+    assertContains(first, 'href="?after=cepa"')
+    second = client.get("/topics/?after=cepa")
+    assert [t.name for t in second.context["topics"]] == ["defense"]
+    assert second.context["next_after"] is None
+    assertNotContains(first, "budget leak")
+    assertNotContains(second, "budget leak")

@@ -58,7 +58,7 @@ def seen_everywhere(client, article) -> dict[str, bool]:
     for page, url in public_pages(article).items():
         response = client.get(url)
         seen[page] = response.status_code == 200 and article.headline in response.text
-    topics = client.get("/topics/").context["page"].object_list
+    topics = client.get("/topics/").context["topics"]
     seen["topic count"] = {t.slug: t.story_count for t in topics}.get("defense", 0) == 1
     return seen
 

@@ -41,6 +41,16 @@ class ArticleQuerySet(models.QuerySet):
         )
         return min((when for when in candidates.values() if when), default=None)
 
+    def count_by_topic(self, topic_ids) -> dict[int, int]:
+        """How many of these stories each topic in `topic_ids` holds (absent: none)."""
+        rows = (
+            self.filter(topics__in=topic_ids)
+            .order_by()
+            .values_list("topics")
+            .annotate(n=Count("pk"))
+        )
+        return dict(rows)
+
     def newest_first(self):
         """Most recently published first, with a stable tie-break."""
         return self.order_by("-publish_at", "-pk")

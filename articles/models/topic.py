@@ -1,7 +1,7 @@
 import reversion
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
@@ -12,27 +12,10 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(featured=True)
 
     def with_published_stories(self):
-        """Topics with at least one story a reader can see (cheap: stops at the first)."""
+        """Topics with at least one story a reader can see."""
         from articles.models.article import Article
 
         return self.filter(Exists(Article.objects.published().filter(topics=OuterRef("pk"))))
-
-    def with_story_counts(self):
-        """Annotate `story_count`: how many stories a reader can see in each topic.
-
-        Counting costs as many rows as the topic holds: annotate a page of topics, not all.
-        """
-        from articles.models.article import Article
-
-        counts = (
-            Article.objects.published()
-            .filter(topics=OuterRef("pk"))
-            .order_by()
-            .values("topics")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(story_count=Coalesce(Subquery(counts), 0))
 
 
 class Topic(TagBase):
