@@ -139,7 +139,7 @@ class StoriesFeed(Feed):
 
     def _lead_photo(self, article):
         placement = article.lead_placement
-        if placement is None:
+        if placement is None or not placement.photo.width:
             return None
         try:
             image = renditions.largest(placement.photo)

@@ -36,6 +36,14 @@ class StoredDimensionsImageField(models.ImageField):
         if force:
             super().update_dimension_fields(instance, True, *args, **kwargs)
 
+    def pre_save(self, model_instance, add):
+        # A file saved before its row (`image.save(..., save=False)`, then `bulk_create`) may
+        # not have been measured yet: measure it once, here, from storage.
+        file = super().pre_save(model_instance, add)
+        if file and self.width_field and not getattr(model_instance, self.width_field):
+            self.update_dimension_fields(model_instance, force=True)
+        return file
+
 
 # EXIF orientations 5-8 turn the picture a quarter: its upright width is the stored height.
 _QUARTER_TURNS = {5, 6, 7, 8}

@@ -2,7 +2,8 @@ import feedparser
 import pytest
 from pytest_django.asserts import assertContains
 
-from tests.factories import ArticleFactory
+from articles.models import Photo
+from tests.factories import ArticleFactory, ArticlePhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,11 @@ def test_a_control_character_from_wire_copy_does_not_break_the_feeds(client, db)
     assert (
         b"<news:title>Markets open higher</news:title>" in client.get("/sitemap-news.xml").content
     )
+
+
+def test_feed_of_a_story_whose_photo_size_is_unknown_still_renders(client):
+    placement = ArticlePhotoFactory(article=ArticleFactory(published=True, bylined=True))
+    Photo.objects.filter(pk=placement.photo.pk).update(width=None, height=None)
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    assert placement.article.headline in response.content.decode()

@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from articles.models import (
@@ -18,6 +19,7 @@ from tests.factories import (
     ContributorFactory,
     PhotoFactory,
     TopicFactory,
+    jpeg_bytes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +192,11 @@ def test_merging_topics_carries_pending_suggestions_over():
         (story.pk, kept.pk),
         (other.pk, kept.pk),
     }
+
+
+def test_photo_saved_before_its_row_still_records_its_size():
+    photo = Photo(caption="Saved file first, row later")
+    photo.image.save("later.jpg", ContentFile(jpeg_bytes((120, 80))), save=False)
+    Photo.objects.bulk_create([photo])
+    stored = Photo.objects.get(pk=photo.pk)
+    assert (stored.width, stored.height) == (120, 80)
