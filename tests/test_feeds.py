@@ -2,6 +2,7 @@ import feedparser
 import pytest
 from pytest_django.asserts import assertContains
 
+from articles.models import Photo
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,14 @@ def test_feeds_never_link_the_original_photo(client, published_and_hidden):
     original = published_and_hidden[0].lead_placement.photo.image.url
     for url in FEEDS:
         assert original.encode() not in client.get(url).content
+
+
+def test_a_photo_without_a_stored_size_leaves_the_feed_readable(client, published_and_hidden):
+    """Photos saved before their size was stored: the entry goes out without its picture."""
+    Photo.objects.update(width=None, height=None)
+    for url in FEEDS:
+        response, feed = parse(client, url)
+        assert not any(entry.get("media_content") for entry in feed.entries), url
 
 
 def test_feed_of_an_unknown_topic_is_a_404(client, db):
