@@ -92,6 +92,19 @@ def test_pages_link_their_feeds(client, published_and_hidden, page, rss, atom):
     assertContains(response, f'href="{atom}"')
 
 
+@pytest.mark.parametrize(
+    ("page", "rss"),
+    [
+        ("/topics/defense/", "/topics/defense/feed/"),
+        ("/sections/politics/", "/sections/politics/feed/"),
+        ("/contributors/kim-min-ji/", "/contributors/kim-min-ji/feed/"),
+    ],
+)
+def test_followable_pages_show_readers_a_feed_link(client, published_and_hidden, page, rss):
+    """Browsers no longer show <link rel="alternate"> feeds: the page itself links its feed."""
+    assertContains(client.get(page), f'<a href="{rss}" type="application/rss+xml">Follow ')
+
+
 def test_a_control_character_from_wire_copy_does_not_break_the_feeds(client, db):
     story = ArticleFactory(published=True, headline="Markets\x0b open higher", dek="Up\x01 1%")
     for url in ["/feed/", "/feed/atom/"]:
