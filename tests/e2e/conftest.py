@@ -67,7 +67,9 @@ def _roles(transactional_db, migrated_apps):
     """The Reporter, Editor, Photo editor and Administrator groups, as the migrations make them.
 
     A transactional test's flush empties the groups table; the permissions themselves come
-    back with the flush (post_migrate), the groups do not.
+    back with the flush (post_migrate), the groups do not. `serialized_rollback` cannot put
+    them back here: while Playwright's event loop runs, asgiref hands this thread a new
+    database connection object, which lacks the data serialized after migrating.
     """
     for module, function in ROLE_MIGRATIONS:
         getattr(import_module(module), function)(migrated_apps, None)
