@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from articles.admin_workflow import WorkflowAdminMixin
 from articles.forms import TopicMergeForm
@@ -31,7 +32,7 @@ def thumbnail(photo: Photo | None, width: int = THUMBNAIL_WIDTH):
     if photo is None:
         return "—"
     if not photo.image:
-        return format_html('<span class="nr-awaiting">Awaiting image</span>')
+        return mark_safe('<span class="nr-awaiting">Awaiting image</span>')  # a constant
     height = round(width * photo.height / photo.width) if photo.width and photo.height else width
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="nr-thumb">',

@@ -116,10 +116,10 @@ def load_demo(data: dict | None = None) -> dict[str, int]:
             picture = Photo(
                 caption=photo["caption"], credit=photo["credit"], alt_text=photo["alt_text"]
             )
+            # A named file: Django reads the size (width, height) only from a file with a name.
+            name = f"{item['slug']}.jpg"
             picture.image.save(
-                f"{item['slug']}.jpg",
-                ContentFile(generate_picture(photo["colors"], photo["label"])),
-                save=True,
+                name, ContentFile(generate_picture(photo["colors"], photo["label"]), name=name)
             )
             ArticlePhoto.objects.create(article=article, photo=picture, position=0)
         # Its first revision, bylines and photo included, so the story's history starts here.

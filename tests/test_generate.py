@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from articles.models import Article, Byline, TaggedArticle, Topic
+from articles.models import Article, Byline, Photo, TaggedArticle, Topic
 
 
 @pytest.mark.django_db
@@ -26,6 +26,7 @@ def test_generated_archive_has_the_promised_shape(capsys):
     sizes = sorted(Topic.objects.annotate(n=Count("tagged_articles")).values_list("n", flat=True))
     assert sizes[-1] >= 4 * max(sizes[len(sizes) // 2], 1)
     assert Article.objects.published().exists()
+    assert not Photo.objects.filter(width__isnull=True).exists()
 
 
 @pytest.mark.django_db

@@ -202,6 +202,17 @@ def test_accepted_topic_joins_topics_picked_in_the_same_save(editor_client, sugg
     assert defense.status == "pending"
 
 
+@pytest.mark.parametrize("role", ["Editor", "Administrator"])
+def test_desk_roles_see_and_decide_suggestions(client, make_user, suggested, role):
+    """Members of the role groups, not only users holding every permission directly."""
+    article, (cepa, defense, _) = suggested
+    client.force_login(make_user(role))
+    assertContains(client.get(change_url(article)), 'id="topic_suggestions-group"')
+    response = client.post(change_url(article), change_data(client, article, {cepa: "accepted"}))
+    assertRedirects(response, CHANGELIST_URL)
+    assert list(article.topics.values_list("name", flat=True)) == ["CEPA"]
+
+
 def test_suggestion_decisions_need_the_permission_to_change_suggestions(client, suggested):
     article, (cepa, defense, _) = suggested
     staff = staff_client(
