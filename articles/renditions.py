@@ -6,10 +6,11 @@ worked out from the photo's stored (upright) width and height, so building a `<p
 touches neither the database nor the disk once a rendition exists.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
-from imagekit import ImageSpec, register
+from imagekit import ImageSpec, hashers, register
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFill, ResizeToFit, Transpose
 
@@ -28,11 +29,32 @@ FORMATS = {"webp": ("WEBP", "image/webp", 80), "jpeg": ("JPEG", "image/jpeg", 82
 CROPS = {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
 
 
+class RenditionSpec(ImageSpec):
+    """An ImageSpec whose file name hashes its settings once per class, not once per photo.
+
+    imagekit pickles a spec's processors for every rendition URL it builds: a dozen photos
+    on a page made that the largest cost of rendering it. The settings never change for a
+    class, so their hash is computed when the class is made.
+    """
+
+    settings_hash = ""
+
+    def get_hash(self):
+        key = f"{self.source.name}|{self.settings_hash}".encode()
+        return hashlib.md5(key, usedforsecurity=False).hexdigest()
+
+
 def _spec(name: str, processors: list, image_format: str, quality: int) -> type[ImageSpec]:
+    options = {"quality": quality}
     spec = type(
         name,
-        (ImageSpec,),
-        {"processors": processors, "format": image_format, "options": {"quality": quality}},
+        (RenditionSpec,),
+        {
+            "processors": processors,
+            "format": image_format,
+            "options": options,
+            "settings_hash": hashers.pickle([processors, image_format, options, True]),
+        },
     )
     # imagekit generates files only for registered specs (its just-in-time strategy).
     register.generator(f"articles:{name}", spec)

@@ -177,6 +177,15 @@ NEWSROOM = {
 # Photo renditions are checked through the cache, so a page never asks the database or the
 # disk whether a rendition exists once it has been generated.
 IMAGEKIT_CACHEFILE_DIR = "renditions"
+# "This rendition exists" is remembered in each process's memory: a page with a dozen photos
+# would otherwise make dozens of Redis round trips. A process that has not seen a rendition
+# yet checks storage once (and generates it if missing).
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "renditions",
+    "OPTIONS": {"MAX_ENTRIES": 200_000},
+}
+IMAGEKIT_CACHE_BACKEND = "renditions"
 
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -29,10 +29,11 @@ def test_healthz_reports_a_database_outage_with_503(client):
 
 def test_healthz_keeps_200_when_only_the_cache_is_down(client, settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
-        }
+        },
     }
     response = client.get("/healthz")
     assert response.status_code == 200

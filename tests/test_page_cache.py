@@ -142,10 +142,11 @@ def test_conditional_get_answers_304(client):
 
 def test_pages_are_served_from_the_database_when_redis_is_down(client, settings, caplog):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here
-        }
+        },
     }
     ArticleFactory(published=True, headline="Still readable")
     response = client.get("/")
@@ -163,11 +164,12 @@ def _request_for(path):
 def test_page_cache_works_on_redis(client, settings, django_capture_on_commit_callbacks):
     """The production backend: counters and locks behave as they do in local memory."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": "newsroom-tests",
-        }
+        },
     }
     cache.clear()
     ArticleFactory(published=True, headline="First on Redis")
