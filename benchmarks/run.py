@@ -111,7 +111,7 @@ def wrk(port, paths, duration, connections, threads) -> dict:
         script = Path(tmp) / "paths.lua"
         script.write_text(LUA_RANDOM_PATHS % listing)
         # Warm up: each path once (fills the page cache and the database's own caches).
-        for path in paths[:200]:
+        for path in paths:
             urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
         output = subprocess.run(
             ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
