@@ -13,7 +13,9 @@ Every cached page is stamped with two generation counters kept in the cache:
 The next time a scheduled story or an embargo comes due is stored beside the counters; the
 first request after it moves the hard generation, so no cached listing outlives a schedule.
 
-Logged-in users (editors) bypass the cache both ways. Cache errors are logged and the page is
+Requests with a session (editors; readers never get one) bypass the cache both ways. The
+middleware sits near the top of the stack, so a hit skips sessions, authentication and the
+rest: what they add to a response was stored with the page. Cache errors are logged and the page is
 rendered from the database: a Redis outage slows the site down, it does not take it down.
 """
 
@@ -109,12 +111,17 @@ def cache_key(request) -> str:
     return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def has_session(request) -> bool:
+    """Whether the request carries a session: editors do, anonymous readers never get one."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 def is_cacheable_request(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if any(request.path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDED_PATHS):
         return False
-    return not request.user.is_authenticated
+    return not has_session(request)
 
 
 def is_cacheable_response(response) -> bool:
@@ -143,7 +150,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_ENABLED or not is_cacheable_request(request):
             response = self.get_response(request)
-            if request.user.is_authenticated:
+            if has_session(request):
                 patch_cache_control(response, private=True)
             return response
         try:

@@ -63,6 +63,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag and 304 answers, computed on what the page cache returns.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Near the top: a reader's cached page skips the rest of the stack. The headers the
+    # middleware below adds were stored with the page when it was rendered.
+    "articles.page_cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,9 +75,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # ETag and 304 answers, computed on what the page cache returns.
-    "django.middleware.http.ConditionalGetMiddleware",
-    "articles.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
