@@ -141,6 +141,19 @@ def public_headers(response, rendered_at: float) -> None:
     response["Last-Modified"] = http_date(rendered_at)
 
 
+# Pages this process served, by cache key. Only a copy: every use is checked against the
+# generation counters in the shared cache, so it can never show what the shared cache would
+# not. Bounded, and simply emptied when full.
+_local_pages: dict[str, dict] = {}
+LOCAL_PAGES = 500
+
+
+def remember_locally(key: str, entry: dict) -> None:
+    if len(_local_pages) >= LOCAL_PAGES:
+        _local_pages.clear()
+    _local_pages[key] = entry
+
+
 class PageCacheMiddleware:
     """Serve anonymous readers' GET requests from the generation-stamped page cache."""
 
@@ -163,15 +176,22 @@ class PageCacheMiddleware:
 
     def serve(self, request):
         key = cache_key(request)
-        values = cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY, key])
+        # A page this process served before is only checked against the shared counters:
+        # the page itself (tens of kilobytes) need not cross the network again.
+        entry = _local_pages.get(key)
+        if entry is None:
+            values = cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY, key])
+            entry = values.get(key)
+        else:
+            values = cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY])
         generation = generation_from(values)
-        entry = values.get(key)
         if entry is not None and entry["hard"] == generation.hard:
             fresh = (
                 entry["soft"] == generation.soft
                 and time.time() - entry["rendered_at"] < REFRESH_SECONDS
             )
             if fresh or not cache.add(f"{key}:lock", 1, LOCK_SECONDS):
+                remember_locally(key, entry)
                 return self.from_entry(entry, "hit" if fresh else "stale")
         response = self.get_response(request)
         if is_cacheable_response(response):
@@ -179,17 +199,15 @@ class PageCacheMiddleware:
             public_headers(response, rendered_at)
             # Stored with the page, so a hit is not hashed again by ConditionalGetMiddleware.
             set_response_etag(response)
-            cache.set(
-                key,
-                {
-                    "hard": generation.hard,
-                    "soft": generation.soft,
-                    "rendered_at": rendered_at,
-                    "content": response.content,
-                    "headers": dict(response.items()),
-                },
-                ENTRY_SECONDS,
-            )
+            entry = {
+                "hard": generation.hard,
+                "soft": generation.soft,
+                "rendered_at": rendered_at,
+                "content": response.content,
+                "headers": dict(response.items()),
+            }
+            cache.set(key, entry, ENTRY_SECONDS)
+            remember_locally(key, entry)
             cache.delete(f"{key}:lock")
             response["X-Page-Cache"] = "miss"
         return response

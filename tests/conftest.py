@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Byline, Contributor
 from tests.factories import (
     ArticleFactory,
@@ -29,6 +30,7 @@ def _no_page_cache(settings):
     """Pages render from the database in tests, unless a test turns the cache on."""
     settings.PAGE_CACHE_ENABLED = False
     cache.clear()
+    page_cache._local_pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def _page_cache_on(settings):
     settings.PAGE_CACHE_ENABLED = True
     cache.clear()
+    page_cache._local_pages.clear()
 
 
 def get(client, url="/"):
@@ -181,3 +182,16 @@ def test_page_cache_works_on_redis(client, settings, django_capture_on_commit_ca
     assert response["X-Page-Cache"] == "miss"
     assert b"Second on Redis" in response.content
     cache.clear()
+
+
+def test_a_local_copy_is_dropped_when_another_server_records_a_take_down(client):
+    story = ArticleFactory(published=True, headline="Soon taken down")
+    get(client)
+    assert get(client)["X-Page-Cache"] == "hit"
+    # Another app server kills the story: its database write and counter bump are all this
+    # process sees; no signal runs here.
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.KILLED)
+    cache.incr(page_cache.HARD_KEY)
+    response = get(client)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Soon taken down" not in response.content
