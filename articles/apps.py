@@ -6,6 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles.page_cache import connect_signals
+        from articles import page_cache, signin
 
-        connect_signals()
+        page_cache.connect_signals()
+        signin.connect_signals()
