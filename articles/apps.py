@@ -6,7 +6,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles import page_cache, signin
+        from articles import page_cache, signin, uploads
 
         page_cache.connect_signals()
         signin.connect_signals()
+        uploads.limit_pillow()
