@@ -211,6 +211,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address as the proxies in front of the site report it (articles/signin.py).
 AXES_CLIENT_IP_CALLABLE = "articles.signin.client_ip"
 NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", "0"))
+# How authenticator apps label the newsroom's entry.
+OTP_TOTP_ISSUER = NEWSROOM["SITE_NAME"]
 
 # Content-Security-Policy (django-csp, articles/csp.py). Readers' pages run no script of
 # their own: only files from this site, never inline code or another origin.

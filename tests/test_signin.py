@@ -1,11 +1,14 @@
 """Staff sign-in: throttling, passwords, authenticator codes and session length."""
 
+import io
+from base64 import b32encode
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -196,3 +199,15 @@ def test_required_two_factor_sends_an_unverified_session_back_to_sign_in(client,
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_add_authenticator_sets_one_up_and_prints_its_key(staff):
+    output = io.StringIO()
+    call_command("add_authenticator", "desk", stdout=output)
+    device = TOTPDevice.objects.get(user=staff)
+    assert device.confirmed
+    assert b32encode(device.bin_key).decode() in output.getvalue()
+    with pytest.raises(CommandError, match="already has an authenticator"):
+        call_command("add_authenticator", "desk", stdout=io.StringIO())
+    call_command("add_authenticator", "desk", "--replace", stdout=io.StringIO())
+    assert TOTPDevice.objects.get(user=staff).pk != device.pk
