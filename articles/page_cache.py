@@ -232,6 +232,7 @@ def connect_signals():
         ArticlePhoto,
         Byline,
         Contributor,
+        Correction,
         Photo,
         Section,
         TaggedArticle,
@@ -245,6 +246,9 @@ def connect_signals():
         ArticlePhoto,
         Byline,
         Contributor,
+        # `Article.add_correction()` saves the correction and updates the story in a query
+        # that sends no signal: the correction's own save is what readers' pages miss.
+        Correction,
         Photo,
         Section,
         TaggedArticle,

@@ -179,3 +179,15 @@ def test_page_cache_works_on_redis(client, settings, django_capture_on_commit_ca
     assert response["X-Page-Cache"] == "miss"
     assert b"Second on Redis" in response.content
     cache.clear()
+
+
+def test_a_correction_appended_in_code_refreshes_the_story_and_corrections_pages(
+    client, django_capture_on_commit_callbacks
+):
+    story = ArticleFactory(published=True)
+    get(client, story.get_absolute_url())
+    get(client, "/corrections/")
+    with django_capture_on_commit_callbacks(execute=True):
+        story.add_correction(kind="correction", text="The minister was in Busan, not Seoul.")
+    assert b"in Busan, not Seoul" in get(client, story.get_absolute_url()).content
+    assert b"in Busan, not Seoul" in get(client, "/corrections/").content
