@@ -190,7 +190,7 @@ class PageCacheMiddleware:
 
 
 def was_public(article) -> bool:
-    """Whether `article` as last loaded from the database could be on the public site."""
+    """Whether `article` as last loaded from or saved to the database could be public."""
     loaded = getattr(article, "_loaded_values", None)
     return loaded is not None and loaded.get("status") == article.Status.PUBLISHED
 
