@@ -95,3 +95,23 @@ def test_desk_messages_naming_a_story_show_markup_as_text(editor_client, marked_
     )
     assert_escaped(response, "the article list after an action")
     assert "Not changed: “Headline &lt;script&gt;" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("href", "kept"),
+    [
+        ("https://example.com/a", True),
+        ("http://example.com/a", True),
+        ("mailto:desk@example.com", True),
+        ("tel:+82-2-123-4567", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html;base64,PHNjcmlwdD4=", False),
+        ("vbscript:msgbox(1)", False),
+        ("file:///etc/passwd", False),
+    ],
+)
+def test_story_links_keep_only_web_mail_and_phone_addresses(href, kept):
+    article = ArticleFactory(body=f'<p><a href="{href}">link</a></p>')
+    article.refresh_from_db()
+    assert (f'href="{href}"' in article.body) is kept
