@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.admin_workflow import WorkflowAdminMixin
-from articles.forms import TopicMergeForm
+from articles.forms import ContributorForm, PhotoForm, TopicMergeForm
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -201,6 +201,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoForm
     list_display = ["preview", "caption_text", "credit", "alt_text", "uploaded_at", "uploaded_by"]
     list_display_links = ["preview", "caption_text"]
     list_select_related = ["uploaded_by"]
@@ -239,6 +240,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
 @admin.register(Contributor)
 class ContributorAdmin(admin.ModelAdmin):
+    form = ContributorForm
     list_display = ["name", "kind", "job_title", "user"]
     list_filter = ["kind"]
     list_select_related = ["user"]

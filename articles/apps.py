@@ -6,6 +6,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles.page_cache import connect_signals
+        from articles import page_cache, signin, uploads
 
-        connect_signals()
+        page_cache.connect_signals()
+        signin.connect_signals()
+        uploads.limit_pillow()

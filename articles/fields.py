@@ -3,6 +3,7 @@ from django.db.models.fields.files import ImageFieldFile
 from django_prose_editor.fields import ProseEditorField
 from PIL import ExifTags, Image
 
+from articles import uploads
 from articles.sanitize import EDITOR_EXTENSIONS, clean_html
 
 
@@ -22,6 +23,14 @@ class SanitizedHTMLField(ProseEditorField):
         value = clean_html(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
+
+
+class PictureFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        # Every write to storage, from a form, a script or the shell, stores the re-encoded
+        # picture: upright, without EXIF/GPS/XMP, named for the format it really has.
+        name, content = uploads.stripped(name, content)
+        super().save(name, content, save)
 
 
 class StoredDimensionsImageField(models.ImageField):
@@ -67,7 +76,14 @@ def exif_orientation(file) -> int:
             file.seek(position)
 
 
-class UprightImageFieldFile(ImageFieldFile):
+class PictureField(StoredDimensionsImageField):
+    """An uploaded picture: checked (uploads.validate_picture) and stored without metadata."""
+
+    attr_class = PictureFieldFile
+    default_validators = [*models.ImageField.default_validators, uploads.validate_picture]
+
+
+class UprightImageFieldFile(PictureFieldFile):
     def _get_image_dimensions(self):
         if not hasattr(self, "_dimensions_cache"):
             width, height = super()._get_image_dimensions()
@@ -77,11 +93,12 @@ class UprightImageFieldFile(ImageFieldFile):
         return self._dimensions_cache
 
 
-class UprightImageField(StoredDimensionsImageField):
-    """An image field whose width and height are those of the picture turned upright.
+class UprightImageField(PictureField):
+    """A picture field whose width and height are those of the picture turned upright.
 
-    Phones store portrait photos sideways with an EXIF note to turn them; renditions are
-    turned, so the `width`/`height` the page reserves must be the turned ones too.
+    Phones store portrait photos sideways with an EXIF note to turn them. Pictures stored
+    since uploads were re-encoded are upright already; older ones are turned in renditions,
+    so the `width`/`height` the page reserves must be the turned ones too.
     """
 
     attr_class = UprightImageFieldFile

@@ -1,11 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import model_to_dict
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from articles.models import Article, Correction, Topic
+from articles.models import Article, Contributor, Correction, Photo, Topic
+from articles.uploads import StoredUploadsForm, iptc_fields
 
 
 class TopicMergeForm(forms.Form):
@@ -120,3 +122,30 @@ class CorrectionForm(forms.ModelForm):
         model = Correction
         fields = ["kind", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class PhotoForm(StoredUploadsForm):
+    """A library photo. Caption, credit and terms the editor leaves empty come from the file.
+
+    Picture desks and agencies write them into the file's IPTC block; they are read before
+    the stored copy is stripped of all metadata.
+    """
+
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "credit", "alt_text", "usage_terms"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("image")
+        if isinstance(upload, UploadedFile):
+            for name, value in iptc_fields(upload).items():
+                if name in self.fields and not cleaned_data.get(name):
+                    cleaned_data[name] = value[: Photo._meta.get_field(name).max_length]
+        return cleaned_data
+
+
+class ContributorForm(StoredUploadsForm):
+    class Meta:
+        model = Contributor
+        fields = "__all__"

@@ -222,7 +222,7 @@ class PageCacheMiddleware:
 
 
 def was_public(article) -> bool:
-    """Whether `article` as last loaded from the database could be on the public site."""
+    """Whether `article` as last loaded from or saved to the database could be public."""
     loaded = getattr(article, "_loaded_values", None)
     return loaded is not None and loaded.get("status") == article.Status.PUBLISHED
 
@@ -264,6 +264,7 @@ def connect_signals():
         ArticlePhoto,
         Byline,
         Contributor,
+        Correction,
         Photo,
         Section,
         TaggedArticle,
@@ -277,6 +278,9 @@ def connect_signals():
         ArticlePhoto,
         Byline,
         Contributor,
+        # `Article.add_correction()` saves the correction and updates the story in a query
+        # that sends no signal: the correction's own save is what readers' pages miss.
+        Correction,
         Photo,
         Section,
         TaggedArticle,

@@ -1,7 +1,8 @@
 """Responsive renditions of library photos, generated once by django-imagekit and cached.
 
 Every rendition is rotated upright from the photo's EXIF orientation, re-encoded and stripped
-of metadata; readers are only ever sent renditions, never the uploaded original. Sizes are
+of metadata (`WithoutMetadata`, also for originals stored before uploads were stripped);
+readers are only ever sent renditions, never the uploaded original. Sizes are
 worked out from the photo's stored (upright) width and height, so building a `<picture>`
 touches neither the database nor the disk once a rendition exists.
 """
@@ -44,6 +45,20 @@ class RenditionSpec(ImageSpec):
         return hashlib.md5(key, usedforsecurity=False).hexdigest()
 
 
+class WithoutMetadata:
+    """The last processor: nothing of the original's metadata is written into a rendition.
+
+    Pillow writes some of it back by default (a JPEG's comment, for one), and originals
+    stored before uploads were stripped (articles/uploads.py) may still carry GPS and more.
+    """
+
+    KEEP = {"transparency"}  # not metadata: how a palette picture is converted
+
+    def process(self, image):
+        image.info = {key: value for key, value in image.info.items() if key in self.KEEP}
+        return image
+
+
 def _spec(name: str, processors: list, image_format: str, quality: int) -> type[ImageSpec]:
     options = {"quality": quality}
     spec = type(
@@ -64,7 +79,7 @@ def _spec(name: str, processors: list, image_format: str, quality: int) -> type[
 WIDTH_SPECS = {
     (width, key): _spec(
         f"Width{width}{key.title()}",
-        [Transpose(), ResizeToFit(width=width, upscale=False)],
+        [Transpose(), ResizeToFit(width=width, upscale=False), WithoutMetadata()],
         image_format,
         quality,
     )
@@ -75,11 +90,16 @@ WIDTH_SPECS = {
 # Contributor portraits show at 96 CSS pixels at most: a square twice that covers 2x screens.
 PORTRAIT_SIZE = 192
 PortraitSpec = _spec(
-    "Portrait", [Transpose(), ResizeToFill(PORTRAIT_SIZE, PORTRAIT_SIZE)], "JPEG", 82
+    "Portrait",
+    [Transpose(), ResizeToFill(PORTRAIT_SIZE, PORTRAIT_SIZE), WithoutMetadata()],
+    "JPEG",
+    82,
 )
 
 CROP_SPECS = {
-    ratio: _spec(f"Crop{ratio}", [Transpose(), ResizeToFill(width, height)], "JPEG", 82)
+    ratio: _spec(
+        f"Crop{ratio}", [Transpose(), ResizeToFill(width, height), WithoutMetadata()], "JPEG", 82
+    )
     for ratio, (width, height) in CROPS.items()
 }
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,7 +44,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the newsroom's own site class: optional two-factor sign-in for staff.
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +60,10 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "articles",
 ]
 
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # ETag and 304 answers, computed on what the page cache returns.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Outside the page cache: every response gets its policy, cached pages included.
+    "articles.csp.NewsroomCSPMiddleware",
     # Near the top: a reader's cached page skips the rest of the stack. The headers the
     # middleware below adds were stored with the page when it was rendered.
     "articles.page_cache.PageCacheMiddleware",
@@ -73,8 +81,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -105,18 +116,35 @@ DATABASES = {
 }
 
 CACHE_URL = os.environ.get("CACHE_URL", "")
-if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
-        }
+CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5"))
+
+
+def redis_cache(url: str) -> dict:
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+        # A Redis that hangs must cost a reader a moment, not a worker: past these timeouts
+        # the page cache gives up and the page is rendered from the database.
+        "OPTIONS": {
+            "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+            "socket_timeout": CACHE_TIMEOUT_SECONDS,
+        },
     }
+
+
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": redis_cache(CACHE_URL)}
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}.")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-axes checks every sign-in before the password is even tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -157,7 +185,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "CEPA" and "Cepa" are one topic: taggit matches typed names case-insensitively.
 TAGGIT_CASE_INSENSITIVE = True
 
-# Uploaded photos can be large; keep them out of memory above 5 MB.
+# Uploaded photos can be large; keep them out of memory above 5 MB. The web server in front
+# caps request bodies (docs/security.md); articles/uploads.py caps what is accepted.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
@@ -174,7 +203,47 @@ NEWSROOM = {
     "LANGUAGE": os.environ.get("NEWSROOM_LANGUAGE", "en"),
     # The publisher logo named in structured data (a file under static/).
     "LOGO": "img/logo.png",
+    # Uploaded pictures (articles/uploads.py): bytes, and pixels counting every frame.
+    "UPLOAD_MAX_BYTES": int(os.environ.get("NEWSROOM_UPLOAD_MAX_MB", "20")) * 1024 * 1024,
+    "UPLOAD_MAX_PIXELS": int(os.environ.get("NEWSROOM_UPLOAD_MAX_MEGAPIXELS", "60")) * 1_000_000,
+    # Staff sign-ins last a working day; the site's readers have no sessions at all.
+    "STAFF_SESSION_SECONDS": int(os.environ.get("NEWSROOM_STAFF_SESSION_HOURS", "8")) * 3600,
+    # Every staff sign-in needs an authenticator code (off: only for those who set one up).
+    "REQUIRE_TWO_FACTOR": env_bool("NEWSROOM_REQUIRE_2FA", default=False),
 }
+
+# Sign-in throttling (django-axes): a username is locked out from one address after
+# AXES_FAILURE_LIMIT failures in a row, for AXES_COOLOFF_TIME. Attempts are kept in the
+# database, not the cache, so the lock holds while Redis is down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address as the proxies in front of the site report it (articles/signin.py).
+AXES_CLIENT_IP_CALLABLE = "articles.signin.client_ip"
+NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", "0"))
+# How authenticator apps label the newsroom's entry.
+OTP_TOTP_ISSUER = NEWSROOM["SITE_NAME"]
+
+# Content-Security-Policy (django-csp, articles/csp.py). Readers' pages run no script of
+# their own: only files from this site, never inline code or another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# The desk (/admin/) differs in one directive: the rich-text editor (Tiptap) inserts a
+# <style> element without a nonce. Style attributes and every script stay as strict.
+ADMIN_CONTENT_SECURITY_POLICY_REPLACE = {"style-src-elem": [SELF, UNSAFE_INLINE]}
 
 # Photo renditions are checked through the cache, so a page never asks the database or the
 # disk whether a rendition exists once it has been generated.

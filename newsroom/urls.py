@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from articles.health import healthz
 
-admin.site.site_header = "Newsroom"
-admin.site.site_title = "Newsroom"
-admin.site.index_title = "Desk"
-
 handler500 = "articles.health.server_error"
 
 urlpatterns = [

@@ -195,3 +195,43 @@ def test_a_local_copy_is_dropped_when_another_server_records_a_take_down(client)
     response = get(client)
     assert response["X-Page-Cache"] == "miss"
     assert b"Soon taken down" not in response.content
+
+
+def test_a_correction_appended_in_code_refreshes_the_story_and_corrections_pages(
+    client, django_capture_on_commit_callbacks
+):
+    story = ArticleFactory(published=True)
+    get(client, story.get_absolute_url())
+    get(client, "/corrections/")
+    with django_capture_on_commit_callbacks(execute=True):
+        story.add_correction(kind="correction", text="The minister was in Busan, not Seoul.")
+    assert b"in Busan, not Seoul" in get(client, story.get_absolute_url()).content
+    assert b"in Busan, not Seoul" in get(client, "/corrections/").content
+
+
+def test_a_story_taken_down_by_the_object_that_published_it_leaves_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    """A script publishing then unpublishing one in-memory story, as a take-down tool would."""
+    with django_capture_on_commit_callbacks(execute=True):
+        story = ArticleFactory(headline="Published then pulled", bylined=True)
+        story.publish(by=None)
+    assert b"Published then pulled" in get(client).content
+    cache.add(f"{page_cache.cache_key(_request_for('/'))}:lock", 1, 10)  # others mid-refresh
+    with django_capture_on_commit_callbacks(execute=True):
+        story.unpublish(by=None)
+    assert b"Published then pulled" not in get(client).content
+
+
+def test_a_kill_from_a_copy_loaded_before_someone_published_leaves_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    story = ArticleFactory(headline="Killed from an old copy", bylined=True)
+    old_copy = Article.objects.get(pk=story.pk)  # loaded while a draft
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=story.pk).publish(by=None)
+    assert b"Killed from an old copy" in get(client).content
+    cache.add(f"{page_cache.cache_key(_request_for('/'))}:lock", 1, 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        old_copy.kill(by=None, reason="Court order")
+    assert b"Killed from an old copy" not in get(client).content

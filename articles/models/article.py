@@ -328,6 +328,18 @@ class Article(ArticleWorkflow, models.Model):
         else:
             super().save(*args, **kwargs)
         self._stored_slug = self.slug
+        # Remember what is stored now: a later save of this same object (a script that
+        # publishes, then unpublishes) must know the story was public in between.
+        saved = kwargs.get("update_fields")
+        deferred = self.get_deferred_fields()
+        self._loaded_values = {
+            **getattr(self, "_loaded_values", {}),
+            **{
+                field.attname: getattr(self, field.attname)
+                for field in self._meta.concrete_fields
+                if field.attname not in deferred and (saved is None or field.name in saved)
+            },
+        }
 
     def get_absolute_url(self):
         when = timezone.localtime(self.publish_at or self.created_at or timezone.now())

@@ -3,6 +3,14 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from articles.fields import PictureField
+from articles.uploads import random_name
+
+
+def portrait_upload_to(instance, filename: str) -> str:
+    """Random stored names, as for photos: "kim-passport-scan.jpg" never reaches a URL."""
+    return random_name("contributors", filename)
+
 
 class Contributor(models.Model):
     """Someone credited on stories: a person or an agency. Not a login; may link to one."""
@@ -17,7 +25,11 @@ class Contributor(models.Model):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.STAFF)
     job_title = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True, help_text="Two or three sentences, shown on their page.")
-    portrait = models.ImageField(upload_to="contributors/", blank=True)
+    portrait = PictureField(
+        upload_to=portrait_upload_to,
+        blank=True,
+        help_text="JPEG, PNG or WebP. Shown as a small square on their page.",
+    )
     email = models.EmailField(blank=True, help_text="Private: never shown to readers.")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -1,21 +1,17 @@
-import uuid
-from pathlib import PurePath
-
 import reversion
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.utils import timezone
 
 from articles.fields import UprightImageField
+from articles.uploads import random_name
 
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 
 def photo_upload_to(instance, filename: str) -> str:
     """Random stored names: an uploaded file name never becomes a guessable URL."""
-    suffix = PurePath(filename).suffix.lower()
-    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return random_name("photos", filename)
 
 
 class PhotoQuerySet(models.QuerySet):

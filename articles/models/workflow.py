@@ -198,6 +198,9 @@ class ArticleWorkflow:
             locked = type(self)._default_manager.select_for_update().get(pk=self.pk)
             for field in ["status", "publish_at", "embargo_until", "first_published_at", "version"]:
                 setattr(self, field, getattr(locked, field))
+            # What is stored now, not what this copy was loaded with: the page cache decides
+            # from it whether the story was public, so a take-down is never missed.
+            self._loaded_values = locked._loaded_values
             if self.status not in transition.sources:
                 raise TransitionError(
                     f"“{self.headline}” is {self.get_status_display().lower()}: "

@@ -1,0 +1,88 @@
+"""Staff sign-in: authenticator codes, the address throttling counts, and session length.
+
+Django checks the password, django-axes counts failures (settings.AXES_*) and django-otp
+checks codes from an authenticator app. A second factor is optional unless
+NEWSROOM["REQUIRE_TWO_FACTOR"] is on: whoever has set up an authenticator is always asked
+for its code; with the setting on, every staff member is, and one without an authenticator
+cannot sign in until an administrator sets one up (`manage.py add_authenticator`).
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+from django_otp import devices_for_user
+from django_otp.forms import OTPAuthenticationFormMixin
+
+
+def two_factor_required() -> bool:
+    return settings.NEWSROOM["REQUIRE_TWO_FACTOR"]
+
+
+def client_ip(request) -> str | None:
+    """The address a sign-in came from, as the site's own trusted proxies report it.
+
+    Behind N proxies (NEWSROOM_TRUSTED_PROXIES), each appends the address it was reached
+    from to X-Forwarded-For, so the Nth entry from the right is the one a client cannot
+    forge; entries further left are whatever the client sent.
+    """
+    proxies = settings.NEWSROOM_TRUSTED_PROXIES
+    if proxies:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [address.strip() for address in forwarded.split(",") if address.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+class StaffSignInForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
+    """The desk's sign-in form: username, password and, where needed, an authenticator code."""
+
+    otp_device = forms.CharField(required=False, widget=forms.Select, label="Authenticator")
+    otp_token = forms.CharField(
+        required=False,
+        label="Authenticator code",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    # Named by django-otp's form mixin; authenticator apps never need a challenge.
+    otp_challenge = forms.CharField(required=False)
+
+    otp_error_messages = {
+        **OTPAuthenticationFormMixin.otp_error_messages,
+        "token_required": "Enter the six-digit code your authenticator app shows.",
+        "invalid_token": "That code is not right or has expired. Enter the current one.",
+        "device_required": "Choose the authenticator you are using.",
+    }
+    no_device_message = (
+        "Staff sign-in needs an authenticator app, and this account has none yet. Ask an "
+        "administrator to set one up."
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        user = self.get_user()
+        devices = list(devices_for_user(user)) if user else []
+        if not devices:
+            if user and two_factor_required():
+                raise ValidationError(self.no_device_message, code="no_device")
+            return cleaned_data
+        if not cleaned_data.get("otp_device") and len(devices) == 1:
+            # One authenticator: nothing to choose, so the form does not ask.
+            cleaned_data["otp_device"] = devices[0].persistent_id
+        self.clean_otp(user)
+        return cleaned_data
+
+
+def limit_staff_session(sender, request, user, **kwargs):
+    """Staff sessions end after NEWSROOM["STAFF_SESSION_SECONDS"], not Django's two weeks.
+
+    A desk login left open on a shared or stolen laptop is the easiest way into the CMS.
+    """
+    if user.is_staff and request is not None and hasattr(request, "session"):
+        request.session.set_expiry(settings.NEWSROOM["STAFF_SESSION_SECONDS"])
+
+
+def connect_signals():
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(limit_staff_session, dispatch_uid="signin-staff-session")

@@ -1,0 +1,7 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class NewsroomAdminConfig(AdminConfig):
+    """Django's admin, with `admin.site` an instance of the newsroom's own site class."""
+
+    default_site = "newsroom.admin.NewsroomAdminSite"
