@@ -68,8 +68,10 @@ def run_editor(duration: float, interval: float, seed: int) -> None:
     published: list[Article] = []
     deadline = time.time() + duration
     number = 0
-    while time.time() < deadline:
+    while True:
         time.sleep(interval)
+        if time.time() >= deadline:
+            break  # readers stop soon: a change now could not be followed
         number += 1
         marker = f"loadmark{seed}x{number:04d}q"
         kind = "publish"
@@ -325,7 +327,15 @@ def start_server(args) -> subprocess.Popen:
         "GUNICORN_WORKERS": str(args.workers),
     }
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi:application", "-c", "gunicorn.conf.py"],
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "newsroom.wsgi:application",
+            "-c",
+            "gunicorn.conf.py",
+            # gunicorn's control socket has one default path per user: other gunicorns on
+            # the machine would share it, and could manage this one through it.
+            "--no-control-socket",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -334,9 +344,13 @@ def start_server(args) -> subprocess.Popen:
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{args.port}/_floor/", timeout=1)
-            return server
         except OSError:
             time.sleep(0.1)
+            continue
+        if server.poll() is not None:
+            # Something else answered: another server already held the port.
+            raise SystemExit(f"Port {args.port} is taken by another server.")
+        return server
     server.terminate()
     raise SystemExit("gunicorn did not start")
 
