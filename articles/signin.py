@@ -42,7 +42,13 @@ class StaffSignInForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
     otp_token = forms.CharField(
         required=False,
         label="Authenticator code",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "aria-describedby": "otp-token-help",
+            }
+        ),
     )
     # Named by django-otp's form mixin; authenticator apps never need a challenge.
     otp_challenge = forms.CharField(required=False)

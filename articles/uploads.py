@@ -22,6 +22,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from PIL import Image, ImageOps, ImageSequence, IptcImagePlugin, UnidentifiedImageError
@@ -233,9 +234,9 @@ class StoredUploadsForm(forms.ModelForm):
         if self.errors:
             return
         for field in self.instance._meta.concrete_fields:
-            file = getattr(self.instance, field.attname)
-            if field.name not in self.fields or not hasattr(file, "_committed"):
+            if not isinstance(field, models.FileField) or field.name not in self.fields:
                 continue
+            file = getattr(self.instance, field.attname)
             if file and not file._committed:
                 try:
                     file.save(file.name, file.file, save=False)
