@@ -61,7 +61,7 @@ class ArticlePhotoInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("photo")
 
-    @admin.display(description="Photo")
+    @admin.display(description="Preview")
     def preview(self, placement):
         return thumbnail(placement.photo) if placement.pk else "—"
 
