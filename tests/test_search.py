@@ -133,7 +133,9 @@ def test_query_is_cleaned_of_control_characters_and_extra_spaces():
 def test_results_pages_keep_the_query(client, settings, stories):
     settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_SIZE": 1}
     response = client.get("/search/", {"q": "defense"})
-    assertContains(response, 'href="?q=defense&amp;page=2"')
+    assertContains(response, 'href="?q=defense&amp;page=2">More results</a>', html=False)
+    # Results are ranked, not dated: no "older stories" wording.
+    assertNotContains(response, "Older stories")
 
 
 def test_highlighted_snippet_escapes_story_text_and_marks_only_matches():
