@@ -6,8 +6,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles import page_cache, signin, uploads
+        from articles.cache import pages
+        from articles.media import uploads
 
-        page_cache.connect_signals()
-        signin.connect_signals()
+        pages.connect_signals()
         uploads.limit_pillow()

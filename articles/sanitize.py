@@ -7,6 +7,7 @@ pasted from elsewhere, `javascript:` links) is removed before it reaches the dat
 
 import nh3
 from django.utils.html import escape
+from django_prose_editor.fields import ProseEditorField
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "s", "sub", "sup",
@@ -51,3 +52,21 @@ def clean_html(html: str) -> str:
 def paragraphs_to_html(paragraphs) -> str:
     """Plain-text paragraphs as story HTML: every character shown as written, never markup."""
     return "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
+
+
+class SanitizedHTMLField(ProseEditorField):
+    """Rich text edited with the prose editor and sanitized on every save, whatever the path.
+
+    Forms, the wire importer, the demo loader and a shell session all write through
+    `pre_save`, so no stored body ever skips the allowlist.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("extensions", EDITOR_EXTENSIONS)
+        kwargs.setdefault("sanitize", clean_html)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = clean_html(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value

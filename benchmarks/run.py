@@ -44,7 +44,7 @@ def django_targets(deep_page: int) -> dict[str, list[str]]:
     from django.urls import NoReverseMatch, reverse
 
     from articles.models import Article, Topic
-    from articles.pagination import make_cursor
+    from articles.public.pagination import make_cursor
 
     published = Article.objects.published()
     bounds = published.order_by("pk").values_list("pk", flat=True)

@@ -30,7 +30,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles.demo import DEMO_FILE  # noqa: E402
+from articles.demo.newsroom import DEMO_FILE  # noqa: E402
 from articles.models import Article, Section  # noqa: E402
 
 PAGE_SIZE = 20

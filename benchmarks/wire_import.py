@@ -30,7 +30,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from articles.demo import DEMO_FILE  # noqa: E402
+from articles.demo.newsroom import DEMO_FILE  # noqa: E402
 from articles.models import Article, Topic, TopicAlias, TopicSuggestion  # noqa: E402
 from articles.wire import suggestions  # noqa: E402
 from articles.wire.parser import parse_wire  # noqa: E402

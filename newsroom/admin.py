@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from articles.signin import StaffSignInForm, two_factor_required
+from newsroom.signin import StaffSignInForm, two_factor_required
 
 
 class NewsroomAdminSite(admin.AdminSite):

@@ -5,3 +5,9 @@ class NewsroomAdminConfig(AdminConfig):
     """Django's admin, with `admin.site` an instance of the newsroom's own site class."""
 
     default_site = "newsroom.admin.NewsroomAdminSite"
+
+    def ready(self):
+        super().ready()
+        from newsroom import signin
+
+        signin.connect_signals()

@@ -72,10 +72,10 @@ MIDDLEWARE = [
     # ETag and 304 answers, computed on what the page cache returns.
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache: every response gets its policy, cached pages included.
-    "articles.csp.NewsroomCSPMiddleware",
+    "newsroom.csp.NewsroomCSPMiddleware",
     # Near the top: a reader's cached page skips the rest of the stack. The headers the
     # middleware below adds were stored with the page when it was rendered.
-    "articles.page_cache.PageCacheMiddleware",
+    "articles.cache.pages.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "articles.public.context_processors.site",
             ],
         },
     },
@@ -222,7 +222,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address as the proxies in front of the site report it (articles/signin.py).
-AXES_CLIENT_IP_CALLABLE = "articles.signin.client_ip"
+AXES_CLIENT_IP_CALLABLE = "newsroom.signin.client_ip"
 NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", "0"))
 # How authenticator apps label the newsroom's entry.
 OTP_TOTP_ISSUER = NEWSROOM["SITE_NAME"]

@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from articles.health import healthz
+from newsroom.health import healthz
 
-handler500 = "articles.health.server_error"
+handler500 = "newsroom.health.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
+    path("", include("articles.public.urls")),
 ]
 
 if settings.DEBUG:

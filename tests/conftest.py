@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from articles import page_cache
+from articles.cache import pages as page_cache
 from articles.models import Byline, Contributor
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     BylineFactory,

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from articles.demo import load_demo
+from articles.demo.newsroom import load_demo
 from articles.models import Article
-from tests.browser import DESKTOP, PHONE, chromium
+from tests.support.browser import DESKTOP, PHONE, chromium
 
 pytestmark = pytest.mark.browser
 

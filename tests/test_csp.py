@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from tests.factories import ArticleFactory
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import os
 import pytest
 from django.conf import settings
 
-from tests.browser import chromium
-from tests.factories import UserFactory
+from tests.support.browser import chromium
+from tests.support.factories import UserFactory
 from tests.test_browser import demo_pages
 
 # See tests/test_browser.py: Playwright's event loop runs in the test thread.

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from pytest_django.asserts import assertContains
 from reversion.models import Version
 
-from articles.demo import DEMO_FILE, PHOTO_SIZE, ensure_demo_users, load_demo
+from articles.demo.newsroom import DEMO_FILE, PHOTO_SIZE, ensure_demo_users, load_demo
 from articles.models import Article, Contributor, Photo
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_demo_logins_join_the_role_groups_and_the_reporter_owns_their_byline(sma
 def test_load_demo_command_prints_the_editor_login(monkeypatch, small_demo, capsys, tmp_path):
     demo_file = tmp_path / "demo.json"
     demo_file.write_text(json.dumps(small_demo), encoding="utf-8")
-    monkeypatch.setattr("articles.demo.DEMO_FILE", demo_file)
+    monkeypatch.setattr("articles.demo.newsroom.DEMO_FILE", demo_file)
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "Username: editor" in out

@@ -12,8 +12,8 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Article, ArticleTransition, Correction
-from tests.admin_forms import form_values
-from tests.factories import ArticleFactory, ContributorFactory
+from tests.support.admin_forms import form_values
+from tests.support.factories import ArticleFactory, ContributorFactory
 
 pytestmark = pytest.mark.django_db
 

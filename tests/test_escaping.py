@@ -4,7 +4,7 @@ feeds, the desk's lists, forms, history and calendar, and the desk's messages.""
 import pytest
 
 from articles.models import Byline, Correction
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     ContributorFactory,

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from newsroom.settings import redis_cache
-from tests.factories import ArticleFactory, UserFactory
+from tests.support.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

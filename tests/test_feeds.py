@@ -3,7 +3,7 @@ import pytest
 from pytest_django.asserts import assertContains
 
 from articles.models import Photo
-from tests.factories import ArticleFactory
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

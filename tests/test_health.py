@@ -3,7 +3,7 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
-from tests.factories import ArticleFactory
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_readers_get_a_plain_503_when_the_database_is_down(client, url):
 
 def test_other_errors_stay_500_without_details(client):
     client.raise_request_exception = False
-    with mock.patch("articles.views.render", side_effect=ValueError("secret detail")):
+    with mock.patch("articles.public.views.render", side_effect=ValueError("secret detail")):
         response = client.get("/")
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()

@@ -7,9 +7,9 @@ from django.core.files.storage import default_storage
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import renditions
+from articles.media import renditions
 from articles.models import Photo
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     ContributorFactory,

@@ -12,7 +12,7 @@ from articles.models import (
     TopicSuggestion,
 )
 from articles.models.contributor import credit_lines
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     BylineFactory,

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from articles.models import Article, Byline, Correction, FormerSlug, Topic
 from articles.previews import preview_token
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     ContributorFactory,

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import page_cache
+from articles.cache import pages as page_cache
 from articles.models import Article
-from tests.factories import ArticleFactory, BylineFactory, TopicFactory
+from tests.support.factories import ArticleFactory, BylineFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleTransition
 from articles.models.workflow import TRANSITIONS
-from tests.admin_forms import form_values
-from tests.factories import ArticleFactory
+from tests.support.admin_forms import form_values
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Photo
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     BylineFactory,
@@ -244,7 +244,7 @@ def test_section_navigation_lists_sections_in_order(client):
 
 
 def test_topic_index_pages_from_a_to_z_without_unpublished_topics(client, monkeypatch):
-    monkeypatch.setattr("articles.views.TOPICS_PER_PAGE", 2)
+    monkeypatch.setattr("articles.public.views.TOPICS_PER_PAGE", 2)
     for name in ["asean", "cepa", "defense"]:
         ArticleFactory(published=True).topics.add(TopicFactory(name=name, slug=name))
     ArticleFactory().topics.add(TopicFactory(name="budget leak", slug="budget-leak"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.previews import SALT, preview_token, preview_url
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     BylineFactory,
     ContributorFactory,

@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

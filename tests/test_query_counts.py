@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.pagination import make_cursor
-from tests.factories import (
+from articles.public.pagination import make_cursor
+from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     BylineFactory,

@@ -5,10 +5,10 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 from reversion.models import Version
 
+from articles.desk.revisions import versions_of
 from articles.models import Article, Byline, TaggedArticle
-from articles.revisions import versions_of
-from tests.admin_forms import form_values
-from tests.factories import ArticleFactory, BylineFactory, ContributorFactory, TopicFactory
+from tests.support.admin_forms import form_values
+from tests.support.factories import ArticleFactory, BylineFactory, ContributorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from articles.search import MARK_START, MARK_STOP, MAX_QUERY_LENGTH, clean_query, highlighted
-from tests.factories import ArticleFactory
+from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from tests.factories import ArticleFactory, BylineFactory, ContributorFactory
+from tests.support.factories import ArticleFactory, BylineFactory, ContributorFactory
 
 pytestmark = pytest.mark.django_db
 

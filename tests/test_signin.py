@@ -14,8 +14,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.asserts import assertContains
 
-from articles.signin import client_ip
-from tests.factories import UserFactory
+from newsroom.signin import client_ip
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 from lxml import etree
 
-from tests.factories import ArticleFactory, TopicFactory
+from tests.support.factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from django.views.static import serve
 from PIL import ExifTags, Image
 from pytest_django.asserts import assertContains
 
-from articles import renditions, uploads
+from articles.media import renditions, uploads
 from articles.models import Contributor, Photo
-from tests import pictures
-from tests.factories import ContributorFactory, PhotoFactory, jpeg_bytes
+from tests.support import pictures
+from tests.support.factories import ContributorFactory, PhotoFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Article, TopicSuggestion
-from tests.admin_forms import form_values
-from tests.factories import ArticleFactory, TopicFactory, UserFactory
-from tests.wire import FIXTURES, SAMPLE, story_bytes
+from tests.support.admin_forms import form_values
+from tests.support.factories import ArticleFactory, TopicFactory, UserFactory
+from tests.support.wire import FIXTURES, SAMPLE, story_bytes
 
 pytestmark = pytest.mark.django_db
 

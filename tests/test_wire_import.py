@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.demo import DEMO_FILE
+from articles.demo.newsroom import DEMO_FILE
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -21,14 +21,14 @@ from articles.models import (
 )
 from articles.wire.importer import Outcome, WireImporter
 from articles.wire.suggestions import TopicMatcher, current_matcher
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     ContributorFactory,
     PhotoFactory,
     TopicFactory,
     UserFactory,
 )
-from tests.wire import FIXTURES, SAMPLE, story_bytes
+from tests.support.wire import FIXTURES, SAMPLE, story_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -555,13 +555,13 @@ def test_importing_one_story_takes_a_fixed_number_of_queries(
 
 
 def test_command_imports_a_folder_recursively_and_reports_every_bad_file(capsys):
-    with pytest.raises(CommandError, match="7 of 13 files failed"):
+    with pytest.raises(CommandError, match="7 of 14 files failed"):
         call_command("import_wire", str(FIXTURES))
     out, err = capsys.readouterr()
-    assert "imported 6, updated 0, unchanged 0, skipped 0, failed 7" in out
+    assert "imported 7, updated 0, unchanged 0, skipped 0, failed 7" in out
     assert f"failed: {FIXTURES / 'bad' / 'impossible-time.txt'}: line 2: impossible time" in err
     assert len(err.strip().splitlines()) == 7  # one line per bad file
-    assert Article.objects.count() == 6
+    assert Article.objects.count() == 7
 
 
 def test_command_run_twice_reports_unchanged(capsys):

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from articles.wire.parser import Author, WireError, parse_wire
-from tests.wire import FIXTURES, SAMPLE, story_bytes
+from tests.support.wire import EXTRA_SAMPLES, FIXTURES, SAMPLE, story_bytes
 
 SEOUL = ZoneInfo("Asia/Seoul")
 HEAD = b" date 2025-11-26  Headline\n"
@@ -30,6 +30,18 @@ def test_shared_sample_parses_to_headline_time_caption_credit_body_and_signoff()
     assert story.paragraphs[0].startswith("Senior diplomats from Korea and Thailand agreed")
     assert story.paragraphs[-1].startswith("Wednesday's talks also touched on regional")
     assert "“future-oriented cooperation”" in story.paragraphs[2]
+
+
+@pytest.mark.parametrize("sample", [SAMPLE, *EXTRA_SAMPLES], ids=lambda path: path.name)
+def test_agency_copy_in_the_seed_layout_parses_to_a_whole_story(sample):
+    """The project's sample, and any agency copy kept beside the checkout, parse in full."""
+    story = parse_wire(sample.read_bytes())
+    assert story.headline
+    assert story.published_at
+    assert story.agency
+    assert story.caption
+    assert story.credit
+    assert len(story.paragraphs) >= 2
 
 
 def test_paragraph_separators_of_non_breaking_spaces_leave_no_empty_paragraphs():

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleTransition, TransitionError
 from articles.models.workflow import TRANSITIONS
-from tests.factories import (
+from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
     BylineFactory,

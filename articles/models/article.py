@@ -14,12 +14,12 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from articles import search as text_search
-from articles.fields import SanitizedHTMLField
 from articles.models.contributor import Byline, Contributor, credit_lines
 from articles.models.photo import ArticlePhoto
 from articles.models.redirect import FormerSlug
 from articles.models.topic import TaggedArticle
 from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow
+from articles.sanitize import SanitizedHTMLField
 
 
 class ArticleQuerySet(models.QuerySet):

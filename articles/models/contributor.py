@@ -3,8 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from articles.fields import PictureField
-from articles.uploads import random_name
+from articles.media.fields import PictureField
+from articles.media.uploads import random_name
 
 
 def portrait_upload_to(instance, filename: str) -> str:

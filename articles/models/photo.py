@@ -3,8 +3,8 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
 
-from articles.fields import UprightImageField
-from articles.uploads import random_name
+from articles.media.fields import UprightImageField
+from articles.media.uploads import random_name
 
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 

@@ -1,7 +1,8 @@
 from django import template
 
-from articles import renditions, seo
-from articles.feeds import xml_text
+from articles.media import renditions
+from articles.public import seo
+from articles.public.feeds import xml_text
 from articles.search import highlighted
 
 register = template.Library()

@@ -1,8 +1,8 @@
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 
+from articles.desk.pages import desk_page
 from articles.wire.forms import WireUploadForm
 from articles.wire.importer import Outcome, WireImporter, read_capped
 
@@ -30,15 +30,12 @@ def import_wire(request, model_admin):
             )
         )
     counts = Counter(result.outcome for result in results)
-    return render(
+    return desk_page(
+        model_admin,
         request,
         "admin/articles/article/import_wire.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "title": "Import wire copy",
-            "opts": model_admin.model._meta,
-            "form": form,
-            "results": results,
-            "counts": [(outcome, counts[outcome]) for outcome in Outcome],
-        },
+        "Import wire copy",
+        form=form,
+        results=results,
+        counts=[(outcome, counts[outcome]) for outcome in Outcome],
     )

@@ -15,8 +15,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
-from tests.browser import DESKTOP, chromium
-from tests.factories import PASSWORD
+from tests.support.browser import DESKTOP, chromium
+from tests.support.factories import PASSWORD
 
 # Git-ignored; CI keeps the folder, and the end of the run names each one written.
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"

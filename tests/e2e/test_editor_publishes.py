@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.e2e.widgets import add_inline_row, choose, write_body
-from tests.factories import ContributorFactory, SectionFactory, TopicFactory
+from tests.support.factories import ContributorFactory, SectionFactory, TopicFactory
 
 pytestmark = pytest.mark.e2e
 

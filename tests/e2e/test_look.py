@@ -5,9 +5,9 @@ table running off the page)."""
 import pytest
 from playwright.sync_api import Page
 
-from articles.demo import load_demo
+from articles.demo.newsroom import load_demo
 from articles.models import Article
-from tests.browser import DESKTOP, PHONE
+from tests.support.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import feedparser
 import pytest
 from playwright.sync_api import expect
 
-from articles.demo import load_demo
+from articles.demo.newsroom import load_demo
 from articles.models import Article, Contributor, Topic
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.e2e.widgets import add_inline_row, choose, write_body
-from tests.factories import ContributorFactory
+from tests.support.factories import ContributorFactory
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article, TopicAlias
-from tests.factories import TopicFactory
-from tests.wire import FIXTURES, SAMPLE
+from tests.support.factories import TopicFactory
+from tests.support.wire import FIXTURES, SAMPLE
 
 pytestmark = pytest.mark.e2e
 

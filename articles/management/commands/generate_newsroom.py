@@ -4,7 +4,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.generate import ArchiveGenerator
+from articles.demo.archive import ArchiveGenerator
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.demo import ensure_demo_users, load_demo
+from articles.demo.newsroom import ensure_demo_users, load_demo
 
 
 class Command(BaseCommand):

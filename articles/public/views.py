@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from articles import sitemaps
 from articles.models import Article, Contributor, Correction, Section, Topic
-from articles.pagination import keyset_page, paginate
 from articles.previews import article_id_from
+from articles.public import sitemaps
+from articles.public.pagination import keyset_page, paginate
 from articles.search import clean_query
 
 HOME_LATEST = 12

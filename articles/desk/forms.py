@@ -6,8 +6,8 @@ from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from articles.media.uploads import StoredUploadsForm, iptc_fields
 from articles.models import Article, Contributor, Correction, Photo, Topic
-from articles.uploads import StoredUploadsForm, iptc_fields
 
 
 class TopicMergeForm(forms.Form):

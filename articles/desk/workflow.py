@@ -8,25 +8,23 @@ the calendar are admin views with the same permissions as editing or viewing sto
 
 from datetime import timedelta
 
-import reversion
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from articles.calendar import CalendarPeriod
-from articles.forms import ArticleForm, CorrectionForm, KillForm
+from articles.desk.forms import ArticleForm, CorrectionForm, KillForm
+from articles.desk.pages import desk_page
+from articles.desk.urls import admin_url
 from articles.models import Article, ArticleTransition, Correction, TransitionError
 from articles.models.workflow import TRANSITIONS
 from articles.previews import preview_url
-from articles.revisions import RestoreError, compare, restore, versions_of
 
 
 class CorrectionInline(admin.StackedInline):
@@ -65,10 +63,6 @@ class TransitionInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def admin_url(name: str, *args) -> str:
-    return reverse(f"admin:articles_article_{name}", args=args)
 
 
 class WorkflowAdminMixin:
@@ -148,19 +142,6 @@ class WorkflowAdminMixin:
             article.desk_state,
         )
 
-    # Revisions: every save through the desk is one revision, inlines included.
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Inline rows saved after the story: add it again so the revision holds their final state.
-        if reversion.is_active():
-            reversion.add_to_revision(form.instance)
-
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
             for correction in formset.save(commit=False):
@@ -169,18 +150,6 @@ class WorkflowAdminMixin:
                 correction.save()
             return
         super().save_formset(request, form, formset, change)
-
-    def log_addition(self, request, obj, message):
-        entry = super().log_addition(request, obj, message)
-        if reversion.is_active():
-            reversion.set_comment(entry.get_change_message() or "Created.")
-        return entry
-
-    def log_change(self, request, obj, message):
-        entry = super().log_change(request, obj, message)
-        if reversion.is_active():
-            reversion.set_comment(entry.get_change_message() or "Saved without changes.")
-        return entry
 
     # The change form: state read-only, a button for each transition the user may make.
 
@@ -301,152 +270,19 @@ class WorkflowAdminMixin:
         return self.render_kill_page(request, form, [article], bulk=False)
 
     def render_kill_page(self, request, form, articles, *, bulk):
-        return render(
+        return desk_page(
+            self,
             request,
             "admin/articles/article/kill.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Kill stories" if bulk else f"Kill “{articles[0]}”",
-                "opts": self.model._meta,
-                "form": form,
-                "articles": articles,
-                "bulk": bulk,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            },
+            "Kill stories" if bulk else f"Kill “{articles[0]}”",
+            form=form,
+            articles=articles,
+            bulk=bulk,
         )
-
-    # History, diff and restore, with the same permission as editing the story.
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("calendar/", wrap(self.calendar_view), name="articles_article_calendar"),
             path("<path:object_id>/kill/", wrap(self.kill_view), name="articles_article_kill"),
-            path(
-                "<path:object_id>/history/compare/",
-                wrap(self.compare_view),
-                name="articles_article_compare",
-            ),
-            path(
-                "<path:object_id>/history/<int:version_id>/restore/",
-                wrap(self.restore_view),
-                name="articles_article_restore",
-            ),
             *super().get_urls(),
         ]
-
-    def editable_article(self, request, object_id):
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404("No such story.")
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        return article
-
-    def history_view(self, request, object_id, extra_context=None):
-        article = self.editable_article(request, object_id)
-        versions = list(versions_of(article))
-        return render(
-            request,
-            "admin/articles/article/history.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"History of “{article}”",
-                "opts": self.model._meta,
-                "original": article,
-                "versions": versions,
-            },
-        )
-
-    def compare_view(self, request, object_id):
-        article = self.editable_article(request, object_id)
-        versions = versions_of(article)
-        try:
-            old = versions.get(pk=int(request.GET.get("old", "")))
-            new = versions.get(pk=int(request.GET.get("new", "")))
-        except (ValueError, versions.model.DoesNotExist):
-            self.message_user(
-                request, "Choose two versions of this story to compare.", messages.ERROR
-            )
-            return redirect(admin_url("history", article.pk))
-        if old.revision.date_created > new.revision.date_created:
-            old, new = new, old
-        return render(
-            request,
-            "admin/articles/article/compare.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"Changes to “{article}”",
-                "opts": self.model._meta,
-                "original": article,
-                "old": old,
-                "new": new,
-                "changes": compare(old, new),
-            },
-        )
-
-    def restore_view(self, request, object_id, version_id):
-        article = self.editable_article(request, object_id)
-        version = get_object_or_404(versions_of(article), pk=version_id)
-        if request.method != "POST":
-            return redirect(admin_url("history", article.pk))
-        try:
-            restore(article, version, by=request.user)
-        except RestoreError as problem:
-            self.message_user(request, str(problem), messages.ERROR)
-            return redirect(admin_url("history", article.pk))
-        self.message_user(
-            request,
-            "The story’s text, filing, bylines, photos and topics are back as in that version; "
-            "its state and publication time did not change.",
-            messages.SUCCESS,
-        )
-        return redirect(admin_url("change", article.pk))
-
-    # The editorial calendar.
-
-    def calendar_view(self, request):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        try:
-            period = CalendarPeriod.from_query(request.GET, today=timezone.localdate())
-        except ValueError as problem:
-            self.message_user(request, str(problem), messages.ERROR)
-            period = CalendarPeriod.from_query({}, today=timezone.localdate())
-        start, end = period.bounds()
-        stories = list(Article.objects.on_calendar(start, end).only(*CALENDAR_FIELDS))
-        return render(
-            request,
-            "admin/articles/article/calendar.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"Calendar: {period.title}",
-                "opts": self.model._meta,
-                "period": period,
-                "weeks": period.weeks(stories),
-                "today": timezone.localdate(),
-            },
-        )
-
-
-CALENDAR_FIELDS = ["headline", "slug", "status", "publish_at", "embargo_until", "created_at"]
-
-
-@admin.register(ArticleTransition)
-class ArticleTransitionAdmin(admin.ModelAdmin):
-    """The audit trail of every story: read-only, for whoever may view it."""
-
-    list_display = ["at", "article", "from_status", "to_status", "by", "note"]
-    list_filter = ["to_status", "from_status", "at"]
-    list_select_related = ["article", "by"]
-    search_fields = ["article__headline", "note", "by__username"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -16,9 +16,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from articles import renditions
+from articles.media import renditions
 from articles.models import Article, Contributor, Section, Topic
-from articles.seo import story_authors
+from articles.public.seo import story_authors
 
 FEED_SIZE = 30
 # XML 1.0 cannot carry these; one pasted from wire copy must not take a feed down.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles.public import feeds, views
 
 app_name = "articles"
 

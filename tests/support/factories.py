@@ -80,7 +80,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         # Ready for `publish()`: one byline.
         bylined = factory.Trait(
             byline=factory.RelatedFactory(
-                "tests.factories.BylineFactory", factory_related_name="article"
+                "tests.support.factories.BylineFactory", factory_related_name="article"
             )
         )
 

@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from articles.page_cache import CACHE_ERRORS
+from articles.cache.pages import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,13 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils import timezone
+
+from articles.desk.pages import desk_page
+from articles.models import Article
 
 VIEWS = ("week", "month")
 
@@ -98,3 +104,37 @@ class CalendarPeriod:
                 day.stories.append(story)
         ordered = list(days.values())
         return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
+
+
+CALENDAR_FIELDS = ["headline", "slug", "status", "publish_at", "embargo_until", "created_at"]
+
+
+class CalendarAdminMixin:
+    """The editorial calendar, for whoever may view stories."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("calendar/", wrap(self.calendar_view), name="articles_article_calendar"),
+            *super().get_urls(),
+        ]
+
+    def calendar_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        try:
+            period = CalendarPeriod.from_query(request.GET, today=timezone.localdate())
+        except ValueError as problem:
+            self.message_user(request, str(problem), messages.ERROR)
+            period = CalendarPeriod.from_query({}, today=timezone.localdate())
+        start, end = period.bounds()
+        stories = list(Article.objects.on_calendar(start, end).only(*CALENDAR_FIELDS))
+        return desk_page(
+            self,
+            request,
+            "admin/articles/article/calendar.html",
+            f"Calendar: {period.title}",
+            period=period,
+            weeks=period.weeks(stories),
+            today=timezone.localdate(),
+        )

@@ -14,7 +14,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from articles import renditions
+from articles.media import renditions
 from articles.models import Byline
 
 # Bylines that credit the writing; photo and editing credits are not the story's authors.

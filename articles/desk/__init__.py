@@ -1,0 +1,13 @@
+"""The desk: Django's admin, split by what an editor is doing.
+
+- stories.py: the story list and form (ArticleAdmin), built from the mixins below.
+- workflow.py: state changes (buttons, list actions, the kill page) and the audit inlines.
+- history.py: revisions, compare and restore.
+- calendar.py: the editorial calendar.
+- library.py: photos, contributors, sections and topics.
+- audit.py: the read-only audit trail of every story.
+- forms.py, revisions.py, pages.py: the forms, the revision logic, and the one helper that
+  renders a desk page with the admin's context.
+"""
+
+from articles.desk import audit, library, stories  # noqa: F401  (each module registers its admins)

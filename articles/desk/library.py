@@ -1,0 +1,162 @@
+"""The library: photos, contributors, sections and topics, shared by every story."""
+
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from articles.desk.forms import ContributorForm, PhotoForm, TopicMergeForm
+from articles.desk.pages import desk_page
+from articles.models import Article, Contributor, Photo, Section, Topic, TopicAlias
+
+THUMBNAIL_WIDTH = 80
+
+
+def thumbnail(photo: Photo | None, width: int = THUMBNAIL_WIDTH):
+    if photo is None:
+        return "—"
+    if not photo.image:
+        return mark_safe('<span class="nr-awaiting">Awaiting image</span>')  # a constant
+    height = round(width * photo.height / photo.width) if photo.width and photo.height else width
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="nr-thumb">',
+        photo.image.url,
+        width,
+        height,
+        photo.alt_text,
+    )
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoForm
+    list_display = ["preview", "caption_text", "credit", "alt_text", "uploaded_at", "uploaded_by"]
+    list_display_links = ["preview", "caption_text"]
+    list_select_related = ["uploaded_by"]
+    list_filter = ["uploaded_at", "credit"]
+    search_fields = ["caption", "credit", "alt_text"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = ["preview_large", "width", "height", "uploaded_by", "uploaded_at"]
+    fields = [
+        "image",
+        "preview_large",
+        ("width", "height"),
+        "caption",
+        "credit",
+        "alt_text",
+        "usage_terms",
+        ("uploaded_by", "uploaded_at"),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Photo")
+    def preview(self, photo):
+        return thumbnail(photo)
+
+    @admin.display(description="Preview")
+    def preview_large(self, photo):
+        return thumbnail(photo, width=480) if photo.pk else "—"
+
+    @admin.display(description="Caption", ordering="caption")
+    def caption_text(self, photo):
+        return str(photo)
+
+
+@admin.register(Contributor)
+class ContributorAdmin(admin.ModelAdmin):
+    form = ContributorForm
+    list_display = ["name", "kind", "job_title", "user"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["name", "job_title"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class TopicAliasInline(admin.TabularInline):
+    model = TopicAlias
+    extra = 1
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "featured", "published_stories", "all_stories", "alias_names"]
+    list_editable = ["featured"]
+    list_filter = ["featured"]
+    search_fields = ["name", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TopicAliasInline]
+    actions = ["merge_topics"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("aliases", queryset=TopicAlias.objects.order_by("name")))
+        )
+
+    def get_changelist_instance(self, request):
+        # Count stories for the topics on screen only: two grouped queries, whatever the size
+        # of the archive or the number of topics.
+        changelist = super().get_changelist_instance(request)
+        topic_ids = [topic.pk for topic in changelist.result_list]
+        published = Article.objects.published().count_by_topic(topic_ids)
+        every = Article.objects.count_by_topic(topic_ids)
+        for topic in changelist.result_list:
+            topic.story_count = published.get(topic.pk, 0)
+            topic.all_story_count = every.get(topic.pk, 0)
+        return changelist
+
+    @admin.display(description="Published")
+    def published_stories(self, topic):
+        return topic.story_count
+
+    @admin.display(description="All stories")
+    def all_stories(self, topic):
+        url = reverse("admin:articles_article_changelist") + f"?topic={topic.slug}"
+        return format_html('<a href="{}">{}</a>', url, topic.all_story_count)
+
+    @admin.display(description="Aliases")
+    def alias_names(self, topic):
+        return format_html_join(", ", "{}", ((alias.name,) for alias in topic.aliases.all()))
+
+    @admin.action(description="Merge selected topics…", permissions=["change", "delete"])
+    def merge_topics(self, request, queryset):
+        if queryset.count() < 2:
+            self.message_user(request, "Select at least two topics to merge.", messages.WARNING)
+            return None
+        form = TopicMergeForm(
+            request.POST if "apply" in request.POST else None, topics=queryset.order_by("name")
+        )
+        if form.is_valid():
+            kept = form.cleaned_data["kept"]
+            merged = list(queryset.exclude(pk=kept.pk))
+            moved = sum(topic.merge_into(kept) for topic in merged)
+            self.message_user(
+                request,
+                f"Merged {', '.join(t.name for t in merged)} into {kept.name}; "
+                f"{moved} stories moved.",
+                messages.SUCCESS,
+            )
+            return None
+        return desk_page(
+            self,
+            request,
+            "admin/articles/topic/merge.html",
+            "Merge topics",
+            form=form,
+            topics=queryset.order_by("name"),
+        )
