@@ -1,7 +1,7 @@
 """Full-text search pieces shared by `ArticleQuerySet.search()` and the search page.
 
 On PostgreSQL each story's headline, dek and body are kept, weighted A, B and C, in its
-`search_document` column by a trigger (migration 0002), with a GIN index on it.
+`search_document` column by a trigger (migration 0006_add_search_document), with a GIN index on it.
 """
 
 import html
@@ -11,7 +11,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 # The text search configuration (stemming, stop words) of the stories' language; the
-# trigger of migration 0002 builds the documents with the same one.
+# trigger of migration 0006_add_search_document builds the documents with the same one.
 SEARCH_CONFIG = "english"
 # A reader's query longer than this is cut: no sensible search needs more, and it bounds the work.
 MAX_QUERY_LENGTH = 200

@@ -28,7 +28,7 @@ from tests.support.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.support.wire import FIXTURES, SAMPLE, story_bytes
+from tests.support.wire import FIXTURES, SAMPLE, import_data, import_file, story_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def demo_topics():
 
 
 def import_bytes(data: bytes, name: str = "story.txt", **kwargs):
-    return WireImporter(**kwargs).import_bytes(data, name=name)
+    return import_data(data, name=name, importer=WireImporter(**kwargs))
 
 
 def import_sample():
@@ -150,7 +150,7 @@ def test_agency_is_not_confused_with_a_person_holding_its_slug():
 
 def test_staff_signoff_credits_the_staff_contributor_found_by_address():
     kim = ContributorFactory(name="Kim Min-ji", email="kim.minji@example.com", kind="staff")
-    result = WireImporter().import_path(FIXTURES / "curly-quotes.txt")
+    result = import_file(FIXTURES / "curly-quotes.txt")
 
     article = Article.objects.get(pk=result.article_id)
     assert [b.contributor for b in article.bylines.all()] == [kim]
@@ -180,7 +180,7 @@ def test_staff_stories_without_agency_cannot_share_a_reference():
 
 def test_credit_of_another_known_agency_is_written_as_the_newsroom_writes_it():
     ContributorFactory(name="News1", slug="news1", kind="agency")
-    result = WireImporter().import_path(FIXTURES / "crlf.txt")
+    result = import_file(FIXTURES / "crlf.txt")
     assert Article.objects.get(pk=result.article_id).photo_placements.get().photo.credit == "News1"
 
 
@@ -214,7 +214,7 @@ def test_credit_of_an_unknown_source_is_kept_as_printed():
     ],
 )  # fmt: skip
 def test_each_fixture_imports_to_a_draft(name, headline, byline, credit):
-    result = WireImporter().import_path(FIXTURES / name)
+    result = import_file(FIXTURES / name)
 
     assert result.outcome == Outcome.IMPORTED, result.message
     article = Article.objects.get(pk=result.article_id)
@@ -226,14 +226,14 @@ def test_each_fixture_imports_to_a_draft(name, headline, byline, credit):
 
 
 def test_hangul_headline_gets_a_hangul_slug():
-    result = WireImporter().import_path(FIXTURES / "hangul.txt")
+    result = import_file(FIXTURES / "hangul.txt")
     assert (
         Article.objects.get(pk=result.article_id).slug == "한국과-태국-온라인-사기-공동-대응-합의"
     )
 
 
 def test_markup_in_wire_text_is_stored_as_text_and_shown_literally(client):
-    result = WireImporter().import_path(FIXTURES / "markup.txt")
+    result = import_file(FIXTURES / "markup.txt")
     article = Article.objects.get(pk=result.article_id)
     assert "<script" not in article.body
     assert "&lt;script&gt;" in article.body
@@ -432,7 +432,7 @@ def test_pending_suggestion_no_longer_named_by_the_update_is_dropped(demo_topics
 def test_bad_file_fails_with_its_name_and_writes_nothing(name):
     ContributorFactory(name="Existing", slug="existing")
     before = row_counts()
-    result = WireImporter().import_path(FIXTURES / "bad" / name)
+    result = import_file(FIXTURES / "bad" / name)
     assert result.outcome == Outcome.FAILED
     assert result.message
     assert row_counts() == before
@@ -444,20 +444,20 @@ def test_story_failing_after_its_agency_was_created_leaves_no_agency_behind(monk
 
     monkeypatch.setattr(Photo.objects, "bulk_create", fail)
     importer = WireImporter()
-    result = importer.import_bytes(story_bytes(signoff="Brand New Agency"), name="a.txt")
+    result = import_data(story_bytes(signoff="Brand New Agency"), name="a.txt", importer=importer)
     assert result.outcome == Outcome.FAILED
     assert "could not be saved" in result.message
     assert not Contributor.objects.exists()
     monkeypatch.undo()
     # The failed file's agency was not remembered: the next file creates it for real.
-    assert importer.import_bytes(story_bytes(signoff="Brand New Agency"), name="b.txt").outcome == (
-        Outcome.IMPORTED
-    )
+    assert import_data(
+        story_bytes(signoff="Brand New Agency"), name="b.txt", importer=importer
+    ).outcome == (Outcome.IMPORTED)
     assert Contributor.objects.get().name == "Brand New Agency"
 
 
 def test_missing_file_fails_cleanly(tmp_path):
-    result = WireImporter().import_path(tmp_path / "gone.txt")
+    result = import_file(tmp_path / "gone.txt")
     assert (result.outcome, result.message) == (Outcome.FAILED, "No such file or directory")
 
 
@@ -539,14 +539,16 @@ def test_importing_one_story_takes_a_fixed_number_of_queries(
     file's own transaction shows as a savepoint).
     """
     importer = WireImporter()
-    importer.import_bytes(story_bytes(headline="Warm-up", signoff="Yonhap"), name="warm.txt")
+    import_data(
+        story_bytes(headline="Warm-up", signoff="Yonhap"), name="warm.txt", importer=importer
+    )
     TopicFactory.create_batch(50)
     importer = WireImporter()
     importer.contributors  # noqa: B018 - agencies load once per batch, not per story
     importer.matcher  # noqa: B018 - the matcher is built once per batch, not per story
     data = story_bytes(body="Talks on the defense industry, online scams, AI and chips.")
     with django_assert_max_num_queries(9):
-        result = importer.import_bytes(data, name="story.txt")
+        result = import_data(data, name="story.txt", importer=importer)
     assert result.outcome == Outcome.IMPORTED
     assert TopicSuggestion.objects.filter(article_id=result.article_id).count() == 5
 

@@ -2,10 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import model_to_dict
-from django.utils import formats, timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
+from articles.display import desk_datetime, shown
 from articles.media.uploads import StoredUploadsForm, iptc_fields
 from articles.models import Article, Contributor, Correction, Photo, Topic
 
@@ -23,19 +21,6 @@ class TopicMergeForm(forms.Form):
     def __init__(self, *args, topics, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kept"].queryset = topics
-
-
-def shown(value) -> str:
-    """A form or model value as a short line of text for an editor."""
-    if value is None or value == "":
-        return "(empty)"
-    if hasattr(value, "all"):
-        value = list(value.all())
-    if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value) or "(none)"
-    if hasattr(value, "tzinfo"):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    return Truncator(" ".join(strip_tags(str(value)).split())).chars(160)
 
 
 class ArticleForm(forms.ModelForm):
@@ -89,7 +74,7 @@ class ArticleForm(forms.ModelForm):
     def conflict_messages(self, current: Article) -> list[str]:
         user = current.updated_by
         who = (user.get_full_name() or user.get_username()) if user else "Someone"
-        when = formats.date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT")
+        when = desk_datetime(current.updated_at)
         messages = [
             f"{who} saved this story at {when}, after you opened it; it is now "
             f"{current.get_status_display().lower()}. Nothing you entered was saved. Copy "

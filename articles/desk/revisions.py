@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString
 from reversion.models import Version
 
+from articles.display import desk_datetime
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -188,7 +188,7 @@ class Names:
         if field.name == "source_agency":
             return str(self.contributors.get(value, f"deleted contributor #{value}"))
         if hasattr(value, "tzinfo"):
-            return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+            return desk_datetime(value)
         return str(value)
 
     def related(self, key, rows) -> str:
@@ -238,9 +238,7 @@ def restore(article: Article, version: Version, *, by) -> Article:
             f"This version cannot be restored: its address “{fields['slug']}” now belongs to "
             "another story."
         )
-    saved_on = formats.date_format(
-        timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
-    )
+    saved_on = desk_datetime(version.revision.date_created)
     with transaction.atomic(), reversion.create_revision():
         current = Article.objects.select_for_update().get(pk=article.pk)
         for name in CONTENT_FIELDS:

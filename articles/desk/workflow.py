@@ -15,13 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 
 from articles.desk.forms import ArticleForm, CorrectionForm, KillForm
 from articles.desk.pages import desk_page
 from articles.desk.urls import admin_url
+from articles.display import desk_datetime
 from articles.models import Article, ArticleTransition, Correction, TransitionError
 from articles.models.workflow import TRANSITIONS
 from articles.previews import preview_url
@@ -123,12 +124,10 @@ class WorkflowAdminMixin:
             return "Draft (not saved yet)"
         text = article.desk_state
         if article.publish_at and article.status != Article.Status.KILLED:
-            when = formats.date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")
+            when = desk_datetime(article.publish_at)
             text = f"{text} · publish time {when}"
         if article.embargo_until and article.embargo_until > timezone.now():
-            until = formats.date_format(
-                timezone.localtime(article.embargo_until), "DATETIME_FORMAT"
-            )
+            until = desk_datetime(article.embargo_until)
             text = f"{text} · embargoed until {until}"
         return format_html(
             '<span class="nr-state nr-state--{}">{}</span>', slugify(article.desk_state), text
@@ -199,7 +198,7 @@ class WorkflowAdminMixin:
     @staticmethod
     def done_message(article, name: str) -> str:
         if name == "publish" and article.publish_at > timezone.now():
-            when = formats.date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")
+            when = desk_datetime(article.publish_at)
             return f"“{article}” is scheduled: readers see it from {when}."
         return f"“{article}”: {TRANSITIONS[name].done}."
 

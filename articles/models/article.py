@@ -10,13 +10,13 @@ from django.db import connections, models, transaction
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from articles import search as text_search
 from articles.models.contributor import Byline, Contributor, credit_lines
 from articles.models.photo import ArticlePhoto
 from articles.models.redirect import FormerSlug
+from articles.models.slugs import available_slugs
 from articles.models.topic import TaggedArticle
 from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow
 from articles.sanitize import SanitizedHTMLField
@@ -176,25 +176,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def available_slugs(self, texts: list[str], max_length: int = 200) -> list[str]:
         """A free slug for each of `texts`, in one query, distinct from each other too."""
-        if not texts:
-            return []
-        bases = [
-            slugify(text, allow_unicode=True)[:max_length].strip("-") or "story" for text in texts
-        ]
-        prefixes = Q()
-        for base in set(bases):
-            prefixes |= Q(slug__startswith=base)
-        taken = set(self.filter(prefixes).values_list("slug", flat=True).iterator())
-        slugs = []
-        for base in bases:
-            slug, n = base, 2
-            while slug in taken:
-                suffix = f"-{n}"
-                slug = f"{base[: max_length - len(suffix)]}{suffix}"
-                n += 1
-            taken.add(slug)
-            slugs.append(slug)
-        return slugs
+        return available_slugs(self, texts, fallback="story", max_length=max_length)
 
 
 # Each revision holds the story with its bylines, photo placements and topic links.
@@ -346,6 +328,16 @@ class Article(ArticleWorkflow, models.Model):
         return reverse(
             "articles:detail",
             kwargs={"year": when.year, "month": when.month, "day": when.day, "slug": self.slug},
+        )
+
+    def is_visible(self, now=None) -> bool:
+        """The Python twin of `published()`, for one story in hand (a test proves they agree)."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
         )
 
     @classmethod

@@ -5,11 +5,18 @@ from django.urls import reverse
 
 from articles.media.fields import PictureField
 from articles.media.uploads import random_name
+from articles.models.slugs import available_slugs
 
 
 def portrait_upload_to(instance, filename: str) -> str:
     """Random stored names, as for photos: "kim-passport-scan.jpg" never reaches a URL."""
     return random_name("contributors", filename)
+
+
+class ContributorQuerySet(models.QuerySet):
+    def available_slug(self, name: str) -> str:
+        """A slug from `name` that no contributor has yet ("kim-min-ji", then "kim-min-ji-2")."""
+        return available_slugs(self, [name], fallback="contributor", max_length=200)[0]
 
 
 class Contributor(models.Model):
@@ -39,6 +46,8 @@ class Contributor(models.Model):
         related_name="contributor",
         help_text="The login of this person, if they have one.",
     )
+
+    objects = ContributorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

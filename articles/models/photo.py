@@ -14,12 +14,6 @@ def photo_upload_to(instance, filename: str) -> str:
     return random_name("photos", filename)
 
 
-class PhotoQuerySet(models.QuerySet):
-    def with_image(self):
-        """Photos whose picture has arrived; the only ones readers may be shown."""
-        return self.exclude(image="")
-
-
 class Photo(models.Model):
     """A picture in the photo library, reusable across stories."""
 
@@ -46,8 +40,6 @@ class Photo(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

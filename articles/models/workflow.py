@@ -13,7 +13,9 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
+
+from articles.display import desk_datetime
 
 
 class ArticleStatus(models.TextChoices):
@@ -108,14 +110,12 @@ class ArticleWorkflow:
     def desk_state(self) -> str:
         """The state at a glance: the status, with a published story told apart as scheduled
         or embargoed until readers can see it."""
-        if self.status != ArticleStatus.PUBLISHED:
-            return self.get_status_display()
         now = timezone.now()
+        if self.status != ArticleStatus.PUBLISHED or self.is_visible(now):
+            return self.get_status_display()
         if self.publish_at and self.publish_at > now:
             return "Scheduled"
-        if self.embargo_until and self.embargo_until > now:
-            return "Embargoed"
-        return "Published"
+        return "Embargoed"
 
     def publish_problems(self) -> list[str]:
         """What stands between this story and publication, in words for the desk."""
@@ -156,9 +156,7 @@ class ArticleWorkflow:
             when = at or self.publish_at or timezone.now()
             problems = self.publish_problems()
             if self.embargo_until and when < self.embargo_until:
-                embargo = formats.date_format(
-                    timezone.localtime(self.embargo_until), "DATETIME_FORMAT"
-                )
+                embargo = desk_datetime(self.embargo_until)
                 problems.append(
                     f"it is under embargo until {embargo}; schedule it for then or later"
                 )
@@ -220,12 +218,6 @@ class ArticleWorkflow:
             )
 
 
-class ArticleTransitionQuerySet(models.QuerySet):
-    def newest_first(self):
-        """Latest transition first."""
-        return self.order_by("-at", "-pk")
-
-
 class ArticleTransition(models.Model):
     """One change of a story's state: who, when, from which state to which, and why."""
 
@@ -240,8 +232,6 @@ class ArticleTransition(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
-
-    objects = ArticleTransitionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -103,12 +103,6 @@ class WireImporter:
         while chunk := list(islice(files, CHUNK_SIZE)):
             yield from self._import_chunk(chunk)
 
-    def import_path(self, path: Path, *, name: str | None = None) -> ImportResult:
-        return next(self.import_all([(name or str(path), lambda: read_path(path))]))
-
-    def import_bytes(self, data: bytes, *, name: str) -> ImportResult:
-        return next(self.import_all([(name, lambda: data)]))
-
     def import_story(self, story: WireStory, *, name: str) -> ImportResult:
         """One story in its own transaction: create, update, or leave it, whatever came before."""
         error = None
@@ -383,7 +377,9 @@ class WireImporter:
         )
         if agency.kind != Contributor.Kind.AGENCY:  # that slug belongs to a person
             agency = Contributor.objects.create(
-                name=name, kind=Contributor.Kind.AGENCY, slug=self._free_slug(name)
+                name=name,
+                kind=Contributor.Kind.AGENCY,
+                slug=Contributor.objects.available_slug(name),
             )
         self._met[key] = agency
         return agency
@@ -399,21 +395,13 @@ class WireImporter:
         ).first()
         if person is None:
             person = Contributor.objects.create(
-                name=name, email=email, kind=Contributor.Kind.STAFF, slug=self._free_slug(name)
+                name=name,
+                email=email,
+                kind=Contributor.Kind.STAFF,
+                slug=Contributor.objects.available_slug(name),
             )
         self._met[key] = person
         return person
-
-    @staticmethod
-    def _free_slug(name: str) -> str:
-        base = slugify(name, allow_unicode=True)[:190] or "contributor"
-        taken = set(
-            Contributor.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-        )
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        return slug
 
     def _credit(self, credit: str, agency: Contributor | None) -> str:
         """A credit naming a known agency is written as the newsroom writes it: YONHAP -> Yonhap."""

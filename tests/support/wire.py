@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from articles.wire.importer import ImportResult, WireImporter, read_path
+
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "wire"
 # A full agency story in the seed's layout (caption, credit, ten paragraphs separated by
 # non-breaking-space lines, a sign-off), written for the project.
@@ -27,3 +29,15 @@ def story_bytes(
         lines.append(caption)
     lines += ["", body, "", signoff, ""]
     return "\n".join(lines).encode()
+
+
+def import_file(path: Path, importer: WireImporter | None = None) -> ImportResult:
+    """Import one file from disk, as the command does, and return its result."""
+    importer = importer or WireImporter()
+    return next(importer.import_all([(str(path), lambda: read_path(path))]))
+
+
+def import_data(data: bytes, *, name: str, importer: WireImporter | None = None) -> ImportResult:
+    """Import one file's bytes, as the desk's upload page does, and return its result."""
+    importer = importer or WireImporter()
+    return next(importer.import_all([(name, lambda: data)]))
