@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LOCK_SECONDS = 10  # articles/page_cache.py: how long others may get the previous copy
+LOCK_SECONDS = 10  # articles/cache/pages.py: how long others may get the previous copy
 # A change is followed on its pages for this long after its commit; later, newer stories may
 # rightly have pushed it off the home page.
 FOLLOW_SECONDS = 3 * LOCK_SECONDS

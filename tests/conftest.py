@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.cache import pages as page_cache
 from articles.models import Byline, Contributor
+from tests.support.browser import chromium
 from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
@@ -17,6 +18,13 @@ from tests.support.factories import (
     UserFactory,
     jpeg_bytes,
 )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium per test module; each page gets its own context (cookies, size)."""
+    with chromium("The browser checks and the end-to-end journeys") as browser:
+        yield browser
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from articles.demo.newsroom import load_demo
 from articles.models import Article
-from tests.support.browser import DESKTOP, PHONE, chromium
+from tests.support.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -44,12 +44,6 @@ def demo_pages() -> dict[str, str]:
         "search": "/search/?q=defense",
         "search, no results": "/search/?q=zzzzqqq",
     }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium("The accessibility checks") as browser:
-        yield browser
 
 
 @pytest.fixture

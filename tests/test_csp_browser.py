@@ -9,7 +9,6 @@ import os
 import pytest
 from django.conf import settings
 
-from tests.support.browser import chromium
 from tests.support.factories import UserFactory
 from tests.test_browser import demo_pages
 
@@ -24,12 +23,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium("The Content-Security-Policy checks") as browser:
-        yield browser
 
 
 def open_and_collect(page, url) -> list[str]:

@@ -12,14 +12,11 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Article, ArticleTransition, Correction
-from tests.support.admin_forms import form_values
+from tests.support.admin_forms import change_url, form_values
+from tests.support.clock import NOW
 from tests.support.factories import ArticleFactory, ContributorFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def open_form(client, article):
@@ -245,7 +242,7 @@ def test_audit_trail_is_listed_read_only(client, make_user):
 
 # Calendar
 
-CAL_NOW = timezone.datetime(2026, 3, 4, 9, 0, tzinfo=timezone.get_fixed_timezone(540))
+CAL_NOW = NOW + timedelta(days=3)  # a Wednesday: the week spans two months' days
 
 
 @time_machine.travel(CAL_NOW, tick=False)

@@ -1,4 +1,3 @@
-import io
 import re
 
 import pytest
@@ -9,6 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.media import renditions
 from articles.models import Photo
+from tests.support import pictures
 from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
@@ -18,16 +18,6 @@ from tests.support.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def sideways_jpeg(size=(80, 40), orientation=6) -> bytes:
-    """A JPEG stored sideways, as phones store portraits, with the EXIF note to turn it."""
-    image = Image.new("RGB", size, (200, 30, 30))
-    exif = Image.Exif()
-    exif[0x0112] = orientation
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    return buffer.getvalue()
 
 
 def stored_size(url: str) -> tuple[int, int]:
@@ -93,7 +83,7 @@ def test_story_cards_show_thumbnails_no_wider_than_640(client, story_with_photos
 
 
 def test_sideways_phone_photo_is_stored_with_upright_size_and_turned_in_renditions():
-    photo = PhotoFactory(image=ContentFile(sideways_jpeg((80, 40)), name="portrait.jpg"))
+    photo = PhotoFactory(image=ContentFile(pictures.phone_jpeg((80, 40)), name="portrait.jpg"))
     photo.refresh_from_db()
     assert (photo.width, photo.height) == (40, 80)
     (only,) = renditions.renditions(photo)

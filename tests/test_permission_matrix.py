@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleTransition
 from articles.models.workflow import TRANSITIONS
-from tests.support.admin_forms import form_values
+from tests.support.admin_forms import change_url, form_values
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,14 +82,14 @@ def assert_outcome(article, user, name, allowed, response):
 def test_change_form_and_kill_page(client, admin_client, make_user, story_owned_by, role, name):
     user = make_user(role)
     article = story_owned_by(user, SOURCE[name])
-    change_url = reverse("admin:articles_article_change", args=[article.pk])
-    data = form_values(admin_client.get(change_url))
+    url = change_url(article)
+    data = form_values(admin_client.get(url))
     client.force_login(user)
     if name == "kill":
         url = reverse("admin:articles_article_kill", args=[article.pk])
         response = client.post(url, {"kill_reason": "Court order"})
     else:
-        response = client.post(change_url, {**data, "_transition": name})
+        response = client.post(url, {**data, "_transition": name})
     allowed = role in ALLOWED[name]
     assert_outcome(article, user, name, allowed, response)
     if not allowed:
@@ -131,8 +131,8 @@ def test_reporter_cannot_move_someone_elses_story(client, make_user, story_owned
 
 def test_a_forged_status_field_does_not_change_the_state(admin_client, story_owned_by, editor):
     article = story_owned_by(editor, "draft")
-    change_url = reverse("admin:articles_article_change", args=[article.pk])
-    data = form_values(admin_client.get(change_url))
-    admin_client.post(change_url, {**data, "status": "published"})
+    url = change_url(article)
+    data = form_values(admin_client.get(url))
+    admin_client.post(url, {**data, "status": "published"})
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT

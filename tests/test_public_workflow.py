@@ -11,6 +11,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.previews import SALT, preview_token, preview_url
+from tests.support.clock import NOW
 from tests.support.factories import (
     ArticleFactory,
     BylineFactory,
@@ -21,7 +22,6 @@ from tests.support.factories import (
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.datetime(2026, 3, 1, 9, 0, tzinfo=timezone.get_fixed_timezone(540))
 LATER = NOW + timedelta(hours=2)
 
 

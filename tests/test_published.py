@@ -2,14 +2,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from articles.models import Article
+from tests.support.clock import NOW
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-NOW = timezone.datetime(2026, 3, 1, 9, 0, tzinfo=timezone.get_fixed_timezone(540))
 
 
 def visible():

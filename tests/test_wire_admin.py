@@ -5,7 +5,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from articles.models import Article, TopicSuggestion
-from tests.support.admin_forms import form_values
+from tests.support.admin_forms import change_url, form_values
 from tests.support.factories import ArticleFactory, TopicFactory, UserFactory
 from tests.support.wire import FIXTURES, SAMPLE, story_bytes
 
@@ -140,10 +140,6 @@ def suggested():
         ),
     ]
     return article, suggestions
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def change_data(client, article, decisions: dict):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleTransition, TransitionError
 from articles.models.workflow import TRANSITIONS
+from tests.support.clock import NOW
 from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
@@ -18,8 +19,6 @@ from tests.support.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-NOW = timezone.datetime(2026, 3, 1, 9, 0, tzinfo=timezone.get_fixed_timezone(540))
 
 
 def test_a_story_moves_from_draft_to_published_and_every_step_is_audited(desk_editor, reporter):

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
-from tests.support.browser import DESKTOP, chromium
+from tests.support.browser import DESKTOP
 from tests.support.factories import PASSWORD
 
 # Git-ignored; CI keeps the folder, and the end of the run names each one written.
@@ -81,13 +81,6 @@ def screenshots(request) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     note_folder(request.config, "Screenshots of the pages", SCREENSHOTS)
     return SCREENSHOTS
-
-
-@pytest.fixture(scope="package")
-def browser():
-    """One chromium for every journey; each page gets its own context (cookies, viewport)."""
-    with chromium("The end-to-end journeys") as browser:
-        yield browser
 
 
 @pytest.fixture

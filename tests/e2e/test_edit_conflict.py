@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.support.admin_forms import change_url
 from tests.support.factories import ArticleFactory
 
 pytestmark = pytest.mark.e2e
@@ -14,11 +15,11 @@ def test_second_editor_to_save_is_refused_with_the_changed_fields_shown(desk, ma
     story = ArticleFactory(
         headline="Parliament passes the budget", dek="The vote was 180 to 95.", bylined=True
     )
-    change_url = f"/admin/articles/article/{story.pk}/change/"
+    url = change_url(story)
     first = desk(make_user("Editor", username="hana", first_name="Hana", last_name="Cho"))
     second = desk(make_user("Editor", username="minho", first_name="Min-ho", last_name="Yoon"))
-    first.goto(change_url)
-    second.goto(change_url)
+    first.goto(url)
+    second.goto(url)
 
     first.get_by_label("Headline").fill("Parliament passes a record budget")
     first.get_by_role("button", name="Save and continue editing").first.click()

@@ -4,12 +4,12 @@ reader finds it everywhere it should be."""
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.e2e.widgets import add_inline_row, choose, write_body
 from tests.support.factories import ContributorFactory, SectionFactory, TopicFactory
+from tests.support.pictures import jpeg_file
 
 pytestmark = pytest.mark.e2e
 
@@ -21,9 +21,7 @@ ALT_TEXT = "Two coast guard officers shake hands on the deck of a patrol ship."
 
 @pytest.fixture
 def photo_file(tmp_path):
-    path = tmp_path / "coast-guard.jpg"
-    Image.new("RGB", (1600, 1000), (30, 80, 140)).save(path, format="JPEG", quality=80)
-    return path
+    return jpeg_file(tmp_path, "coast-guard.jpg", size=(1600, 1000))
 
 
 def test_editor_files_previews_and_publishes_a_story_readers_then_find(

@@ -4,11 +4,11 @@ waiting photo its picture and alt text, and publishes the story."""
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article, TopicAlias
 from tests.support.factories import TopicFactory
+from tests.support.pictures import jpeg_file
 from tests.support.wire import FIXTURES, SAMPLE
 
 pytestmark = pytest.mark.e2e
@@ -18,9 +18,7 @@ HEADLINE = "Korea and Thailand discuss defense partnership, coordinated response
 
 @pytest.fixture
 def picture(tmp_path):
-    path = tmp_path / "dialogue.jpg"
-    Image.new("RGB", (1200, 800), (120, 60, 40)).save(path, format="JPEG", quality=80)
-    return path
+    return jpeg_file(tmp_path, "dialogue.jpg")
 
 
 def suggestion_row(page, topic_name: str):

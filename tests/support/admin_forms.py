@@ -6,6 +6,8 @@ story form later does not break them.
 
 from html.parser import HTMLParser
 
+from django.urls import reverse
+
 
 class FormValues(HTMLParser):
     def __init__(self, form_id: str):
@@ -62,3 +64,8 @@ def form_values(response, form_id: str = "article_form") -> dict[str, list[str]]
         name: [value.removeprefix("\n") for value in values]
         for name, values in parser.values.items()
     }
+
+
+def change_url(article) -> str:
+    """The desk's change form of a story."""
+    return reverse("admin:articles_article_change", args=[article.pk])

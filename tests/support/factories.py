@@ -1,22 +1,15 @@
-import io
 from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image
 
 from articles.models import Article, ArticlePhoto, Byline, Contributor, Photo, Section, Topic
+from tests.support.pictures import jpeg_bytes
 
 # Every user the factory makes can log in with this (the browser journeys type it).
 PASSWORD = "correct horse battery staple"
-
-
-def jpeg_bytes(size=(64, 48), color=(20, 90, 160)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="JPEG")
-    return buffer.getvalue()
 
 
 class UserFactory(factory.django.DjangoModelFactory):

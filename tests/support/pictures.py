@@ -33,6 +33,20 @@ def phone_jpeg(size=(80, 40), orientation: int = 6, comment: bytes = b"taken at 
     return buffer.getvalue()
 
 
+def jpeg_bytes(size=(64, 48), color=(20, 90, 160)) -> bytes:
+    """A plain JPEG with no metadata, the picture most tests need."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def jpeg_file(folder, name: str = "photo.jpg", size=(1200, 800)):
+    """A JPEG on disk, for the browser journeys' file pickers."""
+    path = folder / name
+    path.write_bytes(jpeg_bytes(size))
+    return path
+
+
 def cut_jpeg() -> bytes:
     """The first half of a detailed JPEG: its header is whole, its pixels end midway."""
     buffer = io.BytesIO()
