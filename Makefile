@@ -3,16 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every Python package, transitive ones included, pinned with hashes; `make lock` writes it.
+LOCK := requirements/lock.txt
+# pip-tools writes the lock from its own environment, so .venv holds exactly what the lock lists.
+LOCK_VENV := .venv-lock
+PIP_TOOLS := pip==26.3 pip-tools==7.6.2
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # npm ci writes this file; it is newer than the lock file once the browser tools are installed.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test lint format setup
+.PHONY: run test lint format setup lock
 
-# Re-install only when the pinned dependencies change.
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# A changed lock file (or pyproject.toml) builds .venv again from nothing, so a package dropped
+# from the lock is gone too. The project itself goes in last, its dependencies already there.
+$(STAMP): $(LOCK) pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes -r $(LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # axe-core for the accessibility checks in tests/test_browser.py (pinned in package-lock.json).
@@ -20,6 +28,16 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 setup: $(STAMP)
+
+# Pins what pyproject.toml asks for (and setuptools, which builds the project) with their hashes.
+# Existing pins of transitive packages are kept; `make lock UPGRADE="faker sqlparse"` moves those.
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(PIP_TOOLS); }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--extra dev --all-build-deps --no-emit-index-url --no-emit-find-links \
+		$(foreach package,$(UPGRADE),--upgrade-package $(package)) \
+		--output-file $(LOCK) pyproject.toml
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
