@@ -1,5 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of theirs.
 PYTHON ?= python3
+# `make run PORT=8001` serves on another port; the demo's printed admin address follows it.
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -10,7 +12,7 @@ LOCK_VENV := .venv-lock
 PIP_TOOLS := pip==26.3 pip-tools==7.6.2
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: run test lint format setup lock
+.PHONY: run test lint format setup lock clean
 
 # A changed lock file (or pyproject.toml) builds .venv again from nothing, so a package dropped
 # from the lock is gone too. The project itself goes in last, its dependencies already there.
@@ -33,10 +35,11 @@ lock:
 		$(foreach package,$(UPGRADE),--upgrade-package $(package)) \
 		--output-file $(LOCK) pyproject.toml
 
+# NEWSROOM_PORT tells load_demo which address to print.
 run: setup
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	NEWSROOM_PORT=$(PORT) $(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser checks need chromium, Java and the npm packages; the script installs what is
 # missing where it can, and otherwise names it (those tests then fail and say so).
@@ -53,3 +56,9 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Everything the commands above create; a fresh clone's files are left as they are.
+clean:
+	rm -rf $(VENV) $(LOCK_VENV) node_modules db.sqlite3 media staticfiles artifacts \
+		.pytest_cache .ruff_cache .hypothesis *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
