@@ -1,32 +1,50 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of theirs.
 PYTHON ?= python3
+# `make run PORT=8001` serves on another port; the demo's printed admin address follows it.
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# npm ci writes this file; it is newer than the lock file once the browser tools are installed.
-NODE_STAMP := node_modules/.package-lock.json
+# Every Python package, transitive ones included, pinned with hashes; `make lock` writes it.
+LOCK := requirements/lock.txt
+# pip-tools writes the lock from its own environment, so .venv holds exactly what the lock lists.
+LOCK_VENV := .venv-lock
+PIP_TOOLS := pip==26.3 pip-tools==7.6.2
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: run test lint format setup
+.PHONY: run test lint format setup lock clean
 
-# Re-install only when the pinned dependencies change.
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# A changed lock file (or pyproject.toml) builds .venv again from nothing, so a package dropped
+# from the lock is gone too. The project itself goes in last, its dependencies already there.
+$(STAMP): $(LOCK) pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes -r $(LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
-
-# axe-core for the accessibility checks in tests/test_browser.py (pinned in package-lock.json).
-$(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
 
 setup: $(STAMP)
 
-run: setup
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+# Pins what pyproject.toml asks for (and setuptools, which builds the project) with their hashes.
+# Existing pins of transitive packages are kept; `make lock UPGRADE="faker sqlparse"` moves those.
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(PIP_TOOLS); }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--extra dev --all-build-deps --no-emit-index-url --no-emit-find-links \
+		$(foreach package,$(UPGRADE),--upgrade-package $(package)) \
+		--output-file $(LOCK) pyproject.toml
 
-test: setup $(NODE_STAMP)
+# NEWSROOM_PORT tells load_demo which address to print.
+run: setup
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	NEWSROOM_PORT=$(PORT) $(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The browser checks need chromium, Java and the npm packages; the script installs what is
+# missing where it can, and otherwise names it (those tests then fail and say so).
+test: setup
+	scripts/install-test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -38,3 +56,9 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Everything the commands above create; a fresh clone's files are left as they are.
+clean:
+	rm -rf $(VENV) $(LOCK_VENV) node_modules db.sqlite3 media staticfiles artifacts \
+		.pytest_cache .ruff_cache .hypothesis *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
