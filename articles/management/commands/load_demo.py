@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,7 +15,9 @@ class Command(BaseCommand):
         created = load_demo()
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(f"Demo newsroom ready (created: {summary}).")
-        self.stdout.write(self.style.SUCCESS("\n  Admin:    http://127.0.0.1:8000/admin/"))
+        # `make run PORT=...` passes the port it serves on, so the printed address works.
+        port = os.environ.get("NEWSROOM_PORT", "8000")
+        self.stdout.write(self.style.SUCCESS(f"\n  Admin:    http://127.0.0.1:{port}/admin/"))
         for role, username, password in ensure_demo_users():
             self.stdout.write(
                 self.style.SUCCESS(f"\n  {role}\n  Username: {username}\n  Password: {password}")
