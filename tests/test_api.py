@@ -124,7 +124,10 @@ def test_filters_by_topic_section_contributor_and_times(api):
     Article.objects.filter(pk=old.pk).update(updated_at=now - timedelta(days=3))
 
     def ids(query):
-        return {int(i["uri"].rsplit("/", 2)[-2]) for i in get_json(api, f"/api/v1/stories/?{query}")["items"]}
+        return {
+            int(i["uri"].rsplit("/", 2)[-2])
+            for i in get_json(api, f"/api/v1/stories/?{query}")["items"]
+        }
 
     assert ids("topic=defense") == {old.pk}
     assert ids("section=economy") == {new.pk}
@@ -160,7 +163,9 @@ def test_a_bad_parameter_is_a_400_problem_naming_it(api, query, parameter):
 def test_cursor_pages_are_stable_while_stories_are_published(api, settings):
     settings.NEWSROOM_API = {**settings.NEWSROOM_API, "PAGE_SIZE": 2}
     now = timezone.now()
-    stories = [ArticleFactory(published=True, publish_at=now - timedelta(hours=n)) for n in range(1, 6)]
+    stories = [
+        ArticleFactory(published=True, publish_at=now - timedelta(hours=n)) for n in range(1, 6)
+    ]
     first = get_json(api, "/api/v1/stories/")
     ArticleFactory(published=True, publish_at=now - timedelta(minutes=1))  # lands on page one
     seen = [item["uri"] for item in first["items"]] + [
@@ -173,7 +178,11 @@ def test_cursor_pages_are_stable_while_stories_are_published(api, settings):
 
 
 def test_a_cursor_past_the_end_is_an_empty_page(api):
-    assert get_json(api, "/api/v1/stories/?before=1.1") == {"items": [], "next": None, "previous": None}
+    assert get_json(api, "/api/v1/stories/?before=1.1") == {
+        "items": [],
+        "next": None,
+        "previous": None,
+    }
 
 
 def newsroom(stories: int):
@@ -207,7 +216,9 @@ def count_queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("url", API_PAGES)
-def test_queries_per_endpoint_do_not_grow_with_the_newsroom(client, url, django_assert_max_num_queries):
+def test_queries_per_endpoint_do_not_grow_with_the_newsroom(
+    client, url, django_assert_max_num_queries
+):
     key, secret = make_key()
     client.defaults.update(bearer(secret))
     section, topic = newsroom(2)
