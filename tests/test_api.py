@@ -57,7 +57,8 @@ def test_story_list_has_only_published_stories_as_valid_ninjs(api, published_and
     assert [item["uri"].rsplit("/", 2)[-2] for item in page["items"]] == [str(story.pk)]
     for item in page["items"]:
         assert_ninjs(item)
-    assert page["next"] is None and page["previous"] is None
+    assert page["next"] is None
+    assert page["previous"] is None
 
 
 def test_a_story_carries_headline_bodies_bylines_dateline_topics_photos_and_corrections(
@@ -76,8 +77,10 @@ def test_a_story_carries_headline_bodies_bylines_dateline_topics_photos_and_corr
         "value": "Korea & Thailand widen <defense> ties",
     }
     html, plain = item["bodies"]
-    assert html["contentType"] == "text/html" and html["value"] == story.body
-    assert plain["contentType"] == "text/plain" and "<" not in plain["value"]
+    assert html["contentType"] == "text/html"
+    assert html["value"] == story.body
+    assert plain["contentType"] == "text/plain"
+    assert "<" not in plain["value"]
     assert item["by"] == "By Kim Min-ji, Yonhap; Photos by Park Photo"
     assert {(p["name"], p["rel"]) for p in item["people"]} == {
         ("Kim Min-ji", "written_by"),
@@ -89,14 +92,15 @@ def test_a_story_carries_headline_bodies_bylines_dateline_topics_photos_and_corr
     assert defense["uri"] == "http://cv.iptc.org/newscodes/mediatopic/11001000"
     assert {"name": story.section.name, "rel": "section", "literal": "politics"} in item["subjects"]
     corrections = [d for d in item["descriptions"] if d["role"] == "correction"]
-    assert corrections and corrections[0]["value"].endswith("The ministry was misnamed.")
+    assert corrections
+    assert corrections[0]["value"].endswith("The ministry was misnamed.")
     (photo,) = item["associations"]
-    assert photo["name"] == "lead" and photo["type"] == "picture"
+    assert photo["name"] == "lead"
+    assert photo["type"] == "picture"
     assert photo["descriptions"][0]["value"] == "Diplomats meet in Seoul."
     assert photo["by"] == "Yonhap"
-    assert photo["renditions"] and all(
-        "/renditions/" in rendition["href"] for rendition in photo["renditions"]
-    )
+    assert photo["renditions"]
+    assert all("/renditions/" in rendition["href"] for rendition in photo["renditions"])
     original = story.photo_placements.get().photo.image.url
     assert original not in json.dumps(item)
 
@@ -157,7 +161,8 @@ def test_a_bad_parameter_is_a_400_problem_naming_it(api, query, parameter):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     body = json.loads(response.content)
-    assert body["status"] == 400 and parameter in body["errors"]
+    assert body["status"] == 400
+    assert parameter in body["errors"]
 
 
 def test_cursor_pages_are_stable_while_stories_are_published(api, settings):

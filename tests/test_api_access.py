@@ -32,7 +32,9 @@ def problem(response, status):
     assert response.status_code == status, response.content[:300]
     assert response["Content-Type"] == "application/problem+json"
     body = json.loads(response.content)
-    assert body["status"] == status and body["title"] and body["detail"]
+    assert body["status"] == status
+    assert body["title"]
+    assert body["detail"]
     return body
 
 
@@ -62,7 +64,8 @@ def test_expired_and_revoked_keys_are_refused(client):
 
 def test_a_key_is_stored_hashed_and_its_use_recorded(client):
     key, secret = make_key()
-    assert secret not in {key.hashed_key, key.prefix} and key.hashed_key == hash_key(secret)
+    assert secret not in {key.hashed_key, key.prefix}
+    assert key.hashed_key == hash_key(secret)
     assert client.get("/api/v1/stories/", **bearer(secret)).status_code == 200
     key.refresh_from_db()
     assert key.last_used_at is not None
@@ -73,7 +76,8 @@ def test_anonymous_access_when_switched_on_is_public_and_cacheable(client, setti
     ArticleFactory(published=True)
     response = client.get("/api/v1/stories/")
     assert response.status_code == 200
-    assert "public" in response["Cache-Control"] and "max-age=10" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
+    assert "max-age=10" in response["Cache-Control"]
 
 
 def test_a_keys_responses_are_private_to_shared_caches(client):
@@ -107,7 +111,8 @@ def test_a_key_over_its_rate_gets_a_429_problem_with_retry_after(client):
         assert client.get("/api/v1/sections/", **bearer(secret)).status_code == 200
     response = client.get("/api/v1/sections/", **bearer(secret))
     body = problem(response, 429)
-    assert int(response["Retry-After"]) > 0 and body["retry_after"] > 0
+    assert int(response["Retry-After"]) > 0
+    assert body["retry_after"] > 0
     assert client.get("/api/v1/sections/", **bearer(other)).status_code == 200
 
 
@@ -123,9 +128,11 @@ def test_etag_and_last_modified_answer_304(client):
     _, secret = make_key()
     ArticleFactory(published=True)
     first = client.get("/api/v1/stories/", **bearer(secret))
-    assert first["ETag"] and first["Last-Modified"]
+    assert first["ETag"]
+    assert first["Last-Modified"]
     again = client.get("/api/v1/stories/", HTTP_IF_NONE_MATCH=first["ETag"], **bearer(secret))
-    assert again.status_code == 304 and again.content == b""
+    assert again.status_code == 304
+    assert again.content == b""
 
 
 def test_cached_responses_are_invalidated_with_the_pages(
@@ -141,7 +148,8 @@ def test_cached_responses_are_invalidated_with_the_pages(
     with django_capture_on_commit_callbacks(execute=True):
         story.save()
     response = client.get("/api/v1/stories/", **bearer(secret))
-    assert response["X-Api-Cache"] == "miss" and b"After" in response.content
+    assert response["X-Api-Cache"] == "miss"
+    assert b"After" in response.content
     with django_capture_on_commit_callbacks(execute=True):
         story.kill(by=None, reason="Legal")
     assert json.loads(client.get("/api/v1/stories/", **bearer(secret)).content)["items"] == []
@@ -173,9 +181,11 @@ def test_create_api_key_prints_a_working_key_once(client):
     )
     secret = out.getvalue().strip()
     key = ApiKey.objects.get(partner__name="Daily Partner")
-    assert not key.all_content and key.rate_per_minute == 30
+    assert not key.all_content
+    assert key.rate_per_minute == 30
     assert list(key.sections.values_list("slug", flat=True)) == ["politics"]
-    assert secret not in err.getvalue() and secret not in str(key.__dict__)
+    assert secret not in err.getvalue()
+    assert secret not in str(key.__dict__)
     assert client.get("/api/v1/stories/", **bearer(secret)).status_code == 200
 
 
@@ -210,11 +220,14 @@ def test_the_docs_page_loads_swagger_ui_from_static_files_under_the_nonce_policy
     nonce = policy.split("'nonce-", 1)[1].split("'", 1)[0]
     html = response.content.decode()
     scripts = html.count("<script ")
-    assert scripts == 2 and html.count(f'nonce="{nonce}"') == scripts
-    assert "<style" not in html and "http" not in html.split("<body>", 1)[1].split("</main>")[0]
+    assert scripts == 2
+    assert html.count(f'nonce="{nonce}"') == scripts
+    assert "<style" not in html
+    assert "http" not in html.split("<body>", 1)[1].split("</main>")[0]
     for path in [
         "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
         "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css",
         "js/api-docs.js",
     ]:
-        assert f"/static/{path}" in html and finders.find(path)
+        assert f"/static/{path}" in html
+        assert finders.find(path)
