@@ -33,7 +33,7 @@ def verify(secret: str, headers, body: bytes, tolerance: int = 300) -> bool:
 
 
 class Receiver(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802  (http.server's naming)
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.server.received.append((dict(self.headers), body))
         self.send_response(self.server.answer)
