@@ -22,7 +22,8 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
         while self.running:
-            close_old_connections()
+            if not once:  # a worker running for days: drop connections past their age
+                close_old_connections()
             sent = webhooks.deliver_due()
             if sent:
                 self.stdout.write(f"Tried {sent} deliveries.")
