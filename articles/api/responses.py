@@ -21,6 +21,17 @@ from django.utils.http import http_date
 from articles.cache import pages
 
 ENTRY_SECONDS = 3600
+LOCAL_ENTRIES = 500
+# Responses this process served, by key; each use is checked against the shared generation,
+# so a copy here is never served once the shared cache would not serve it. Bounded, and
+# simply emptied when full.
+_local_entries: dict[str, dict] = {}
+
+
+def remember_locally(key: str, entry: dict) -> None:
+    if len(_local_entries) >= LOCAL_ENTRIES:
+        _local_entries.clear()
+    _local_entries[key] = entry
 
 
 def cache_key(request, scope) -> str:
@@ -61,17 +72,23 @@ def cached_json(request, scope, build) -> HttpResponse:
     if not settings.PAGE_CACHE_ENABLED:
         return respond(request, render(build()), "off")
     key = cache_key(request, scope)
+    # As for pages: a response this process served is only checked against the shared
+    # counters, so a list of twenty whole stories need not cross the network again.
+    counters = [pages.HARD_KEY, pages.SOFT_KEY, pages.DUE_KEY]
+    local = _local_entries.get(key)
     try:
-        values = cache.get_many([pages.HARD_KEY, pages.SOFT_KEY, pages.DUE_KEY, key])
+        values = cache.get_many(counters if local else [*counters, key])
         generation = pages.generation_from(values)
     except pages.CACHE_ERRORS:
         pages.logger.exception("API cache unavailable; answering %s from the database.", key)
         return respond(request, render(build()), "off")
     stamp = (generation.hard, generation.soft)
-    entry = values.get(key)
+    entry = local or values.get(key)
     if entry is not None and entry["generation"] == stamp:
+        remember_locally(key, entry)
         return respond(request, entry, "hit")
     entry = {**render(build()), "generation": stamp}
+    remember_locally(key, entry)
     try:
         cache.set(key, entry, ENTRY_SECONDS)
     except pages.CACHE_ERRORS:
