@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The content API (articles/api/): DRF, its OpenAPI schema, Swagger UI as static files.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "articles",
 ]
 
@@ -196,7 +200,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # The public page cache (articles/page_cache.py): on unless NEWSROOM_PAGE_CACHE=off.
 PAGE_CACHE_ENABLED = env_bool("NEWSROOM_PAGE_CACHE", default=True)
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/preview/", "/media/", "/static/", "/healthz")
+# The API keeps its own cache behind its keys and rate limits (articles/api/responses.py).
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/preview/", "/media/", "/static/", "/healthz", "/api/")
 
 NEWSROOM = {
     "SITE_NAME": os.environ.get("NEWSROOM_SITE_NAME", "The Newsroom"),
@@ -214,6 +219,48 @@ NEWSROOM = {
     "STAFF_SESSION_SECONDS": int(os.environ.get("NEWSROOM_STAFF_SESSION_HOURS", "8")) * 3600,
     # Every staff sign-in needs an authenticator code (off: only for those who set one up).
     "REQUIRE_TWO_FACTOR": env_bool("NEWSROOM_REQUIRE_2FA", default=False),
+    # The public address of the site: ninjs URIs and links in the API and webhooks use it.
+    "SITE_URL": os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000"),
+}
+
+# The content API (articles/api/, docs/api.md). Partners use keys made in the desk; with
+# ANONYMOUS on, anyone may read published stories at ANONYMOUS_RATE (per address).
+NEWSROOM_API = {
+    "ANONYMOUS": env_bool("NEWSROOM_API_ANONYMOUS", default=False),
+    "ANONYMOUS_RATE": os.environ.get("NEWSROOM_API_ANONYMOUS_RATE", "60/min"),
+    "PAGE_SIZE": 20,
+}
+# Webhooks (articles/api/webhooks.py): short timeouts, retries for RETRY_HOURS, and never an
+# address on a loopback, private or link-local network unless listed in ALLOWED_NETWORKS.
+NEWSROOM_WEBHOOKS = {
+    "TIMEOUT_SECONDS": float(os.environ.get("NEWSROOM_WEBHOOK_TIMEOUT", "5")),
+    "RETRY_HOURS": 24,
+    "ALLOWED_NETWORKS": env_list("NEWSROOM_WEBHOOK_ALLOWED_NETWORKS", ""),
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "articles.api.access.problem_details",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ninjs is the format: ?format= is not a switch (an unknown parameter is a 400).
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom content API",
+    "DESCRIPTION": "Published stories as IPTC ninjs 3.0, for apps and partners. See docs/api.md.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The ninjs shapes (articles/api/openapi.py) join the generated components.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api.openapi.add_components",
+    ],
 }
 
 # Sign-in throttling (django-axes): a username is locked out from one address after

@@ -9,6 +9,7 @@ handler500 = "newsroom.health.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("articles.api.urls")),
     path("", include("articles.public.urls")),
 ]
 

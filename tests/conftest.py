@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from articles.api import responses as api_responses
 from articles.cache import pages as page_cache
 from articles.models import Byline, Contributor
 from tests.support.browser import chromium
@@ -39,6 +40,7 @@ def _no_page_cache(settings):
     settings.PAGE_CACHE_ENABLED = False
     cache.clear()
     page_cache._local_pages.clear()
+    api_responses._local_entries.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,13 @@ embargoes in the past and future, shared sections, topics and contributors, phot
 corrections, renamed slugs), then the test walks the whole public site as a reader and a
 crawler would: pages and their "older stories" pages, the topic index and its counts,
 search, every feed, every sitemap, corrections, related stories, story addresses old and
-new, and preview links without a valid token. Each story carries a unique marker word in
+new, preview links without a valid token, and every endpoint and filter of the content API
+(anonymous access on), following its cursors. Each story carries a unique marker word in
 its headline, body, photo caption and corrections; a hidden story's marker, its address or
 its photo's file name showing up anywhere is a leak.
 """
 
+import json
 import re
 from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
@@ -24,7 +26,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Article, Byline, Correction, FormerSlug, Topic
+from articles.models import Article, ArticlePhoto, Byline, Correction, FormerSlug, Topic
 from articles.previews import preview_token
 from tests.support.factories import (
     ArticleFactory,
@@ -167,10 +169,49 @@ def walk_the_site(client, stories) -> Reader:
     return reader
 
 
+def walk_the_api(reader, stories) -> None:
+    """Every API endpoint and story filter, each followed through its cursors."""
+
+    def walk(url):
+        while url:
+            following = json.loads(reader.get(url)).get("next")
+            url = following and following.split("127.0.0.1:8000", 1)[-1]
+
+    def moment(hours):
+        return (timezone.now() + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    filters = ["", f"updated_since={moment(-48)}", f"published_after={moment(-48)}"]
+    filters += [f"published_before={moment(-2)}", f"published_after={moment(-2)}"]
+    filters += [f"section=section-{n}" for n in range(2)] + [f"topic=topic-{n}" for n in range(3)]
+    filters += [f"contributor=reporter-{n}" for n in range(2)]
+    for query in filters:
+        walk(f"/api/v1/stories/?{query}")
+    for endpoint in ["topics", "sections", "contributors", "photos", "corrections"]:
+        walk(f"/api/v1/{endpoint}/")
+    for article, _, _ in stories:
+        visible = Article.objects.published().filter(pk=article.pk).exists()
+        reader.get(f"/api/v1/stories/{article.pk}/", expect=200 if visible else 404)
+        for placement in ArticlePhoto.objects.filter(article=article):
+            reader.get(f"/api/v1/photos/{placement.photo_id}/", expect=200 if visible else 404)
+
+
+def api_listing(reader) -> str:
+    """Every page of the unfiltered story list, one after the other."""
+    unfiltered = re.compile(r"^/api/v1/stories/\?(before=[\d.]+)?$")
+    return "".join(body for url, body in reader.pages.items() if unfiltered.match(url))
+
+
 @pytest.fixture
 def two_stories_a_page(settings):
-    """Listings of two stories a page, so every listing has older-stories pages to walk."""
+    """Listings of two stories a page, so every listing has older-stories pages to walk;
+    the content API open to anyone, as it may be switched on."""
     settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_SIZE": 2}
+    settings.NEWSROOM_API = {
+        **settings.NEWSROOM_API,
+        "ANONYMOUS": True,
+        "ANONYMOUS_RATE": "100000/min",
+        "PAGE_SIZE": 2,
+    }
     return settings
 
 
@@ -194,12 +235,14 @@ def test_no_page_feed_sitemap_or_count_shows_a_story_readers_may_not_see(
         assert published == {a.pk for a, _, _ in stories if a.is_visible(now)}
 
         reader = walk_the_site(client, stories)
+        walk_the_api(reader, stories)
 
         for article, word, files in stories:
             if article.pk in published:
                 assert word in reader.pages[article.get_absolute_url()]
                 assert word in reader.pages["/feed/"]
                 assert word in reader.pages[f"/search/?q={word}"]
+                assert word in api_listing(reader), "a visible story missing from the API"
                 continue
             path = article.get_absolute_url()
             # The story's words, not the bare marker: a search page repeats its query.
@@ -210,6 +253,8 @@ def test_no_page_feed_sitemap_or_count_shows_a_story_readers_may_not_see(
                 for text in texts:
                     assert text not in body, f"{text} ({article.status}) on {url}"
                 assert path not in body, f"hidden story's address {path} on {url}"
+                api_uri = f'/api/v1/stories/{article.pk}/"'
+                assert api_uri not in body, f"hidden story's API uri on {url}"
                 for name in files:
                     assert name not in body, f"hidden story's photo {name} on {url}"
 

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.urls import path
 
+from articles.api import webhooks
 from articles.desk.calendar import CalendarAdminMixin
 from articles.desk.history import HistoryAdminMixin
 from articles.desk.library import thumbnail
@@ -161,6 +162,8 @@ class ArticleAdmin(HistoryAdminMixin, CalendarAdminMixin, WorkflowAdminMixin, ad
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        if change and obj.status == obj.Status.PUBLISHED:
+            webhooks.story_event_on_commit(obj, "updated")
 
     @admin.display(description="Bylines")
     def byline_names(self, article):

@@ -1,6 +1,7 @@
 from articles.models.article import Article, ArticleQuerySet
 from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
+from articles.models.partner import ApiKey, Partner, Webhook, WebhookDelivery
 from articles.models.photo import ArticlePhoto, Photo
 from articles.models.redirect import FormerSlug
 from articles.models.section import Section
@@ -13,10 +14,12 @@ __all__ = [
     "ArticlePhoto",
     "ArticleTransition",
     "ArticleQuerySet",
+    "ApiKey",
     "Byline",
     "Contributor",
     "Correction",
     "FormerSlug",
+    "Partner",
     "Photo",
     "Section",
     "TaggedArticle",
@@ -24,4 +27,6 @@ __all__ = [
     "TopicAlias",
     "TopicSuggestion",
     "TransitionError",
+    "Webhook",
+    "WebhookDelivery",
 ]

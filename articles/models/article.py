@@ -360,6 +360,9 @@ class Article(ArticleWorkflow, models.Model):
             correction = self.corrections.create(kind=kind, text=text, created_by=by)
             self.updated_at = correction.created_at
             type(self).objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+            from articles.api import webhooks
+
+            webhooks.story_event_on_commit(self, "corrected")
         return correction
 
     @property

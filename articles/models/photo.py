@@ -14,6 +14,12 @@ def photo_upload_to(instance, filename: str) -> str:
     return random_name("photos", filename)
 
 
+class PhotoQuerySet(models.QuerySet):
+    def with_image(self):
+        """Photos whose picture has arrived; the only ones readers and partners are shown."""
+        return self.exclude(image="")
+
+
 class Photo(models.Model):
     """A picture in the photo library, reusable across stories."""
 
@@ -40,6 +46,8 @@ class Photo(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

@@ -26,6 +26,12 @@ class Topic(TagBase):
 
     description = models.TextField(blank=True)
     featured = models.BooleanField(default=False, help_text="Promote on the home page.")
+    media_topic = models.CharField(
+        "IPTC Media Topic",
+        max_length=20,
+        blank=True,
+        help_text="Its code in the IPTC Media Topics (e.g. 11000000 for politics), for partners.",
+    )
 
     objects = TopicQuerySet.as_manager()
 

@@ -213,9 +213,14 @@ class ArticleWorkflow:
             reversion.set_comment(
                 "; ".join(filter(None, [reversion.get_comment(), transition.label]))
             )
-            return ArticleTransition.objects.create(
+            done = ArticleTransition.objects.create(
                 article=self, from_status=from_status, to_status=self.status, by=by, note=note
             )
+        # Partners' webhooks hear of it once it is committed (queued, never sent from here).
+        from articles.api import webhooks
+
+        webhooks.transition_done(self, name)
+        return done
 
 
 class ArticleTransition(models.Model):
