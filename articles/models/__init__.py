@@ -6,6 +6,7 @@ from articles.models.redirect import FormerSlug
 from articles.models.section import Section
 from articles.models.suggestion import TopicSuggestion
 from articles.models.topic import TaggedArticle, Topic, TopicAlias
+from articles.models.wire import MediaTopicCode, WireItem
 from articles.models.workflow import ArticleTransition, TransitionError
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Contributor",
     "Correction",
     "FormerSlug",
+    "MediaTopicCode",
     "Photo",
     "Section",
     "TaggedArticle",
@@ -24,4 +26,5 @@ __all__ = [
     "TopicAlias",
     "TopicSuggestion",
     "TransitionError",
+    "WireItem",
 ]

@@ -246,6 +246,8 @@ class Article(ArticleWorkflow, models.Model):
         limit_choices_to={"kind": Contributor.Kind.AGENCY},
     )
     source_reference = models.CharField(max_length=255, blank=True)
+    # The agency's own time, shown as "Yonhap, Nov. 26, 19:12 KST"; readers get publish_at.
+    source_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A fingerprint of the wire text last imported: re-importing the same text changes nothing.
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
 

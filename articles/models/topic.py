@@ -1,6 +1,6 @@
 import reversion
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
@@ -26,6 +26,13 @@ class Topic(TagBase):
 
     description = models.TextField(blank=True)
     featured = models.BooleanField(default=False, help_text="Promote on the home page.")
+    # Agency copy tagged with this IPTC Media Topic is suggested for this topic.
+    iptc_code = models.CharField(
+        "IPTC Media Topic",
+        max_length=40,
+        blank=True,
+        help_text="An IPTC Media Topic code, such as medtop:20000051.",
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -33,6 +40,9 @@ class Topic(TagBase):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="topic_name_case_insensitive_unique"),
+            models.UniqueConstraint(
+                fields=["iptc_code"], condition=~Q(iptc_code=""), name="topic_iptc_code_once"
+            ),
         ]
 
     def get_absolute_url(self):

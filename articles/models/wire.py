@@ -1,0 +1,100 @@
+"""What the agencies sent: one row per agency item, whatever became of it on the desk.
+
+An item is its agency plus its guid (or, for the plain-text layout, the key the importer
+has always used) and remembers the latest version received. The story draft made from it
+is `article`; a newer version the importer may not apply by itself (the draft was edited,
+or the story is published) waits in `pending` for an editor, with `alert` saying why.
+"""
+
+from django.db import models
+
+
+class WireItemQuerySet(models.QuerySet):
+    def newest_first(self):
+        """The desk reads the wire latest first."""
+        return self.order_by("-received_at", "-pk")
+
+    def alerting(self):
+        """Items waiting for an editor: a correction or kill for a story already used."""
+        return self.exclude(alert="")
+
+    def for_desk(self):
+        """What the wire desk lists, in one query."""
+        return self.select_related("agency", "article")
+
+
+class WireItem(models.Model):
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        USED = "used", "Used"
+        UPDATED = "updated", "Updated"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    agency = models.ForeignKey(
+        "articles.Contributor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wire_items",
+    )
+    reference = models.CharField(max_length=255)
+    version = models.PositiveIntegerField(default=0)
+    format = models.CharField(max_length=10, default="plain")
+    headline = models.CharField(max_length=255)
+    urgency = models.PositiveSmallIntegerField(null=True, blank=True)
+    agency_time = models.DateTimeField(help_text="When the agency filed this version.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    state = models.CharField(max_length=12, choices=State, default=State.NEW)
+    article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="wire_items",
+    )
+    # The latest version as received (WireStory fields), and the one waiting for an editor.
+    story = models.JSONField(default=dict)
+    pending = models.JSONField(null=True, blank=True)
+    pending_version = models.PositiveIntegerField(null=True, blank=True)
+    alert = models.CharField(max_length=255, blank=True)
+    urgent = models.BooleanField(default=False, help_text="A kill for a story readers can see.")
+
+    objects = WireItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "wire item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "reference"],
+                condition=models.Q(agency__isnull=False),
+                name="wire_item_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=models.Q(agency__isnull=True),
+                name="wire_item_once_without_agency",
+            ),
+        ]
+        indexes = [models.Index(fields=["-received_at"], name="wire_item_received_idx")]
+        permissions = [("view_wire_desk", "Can read the wire desk")]
+
+    def __str__(self):
+        return self.headline
+
+
+class MediaTopicCode(models.Model):
+    """An IPTC Media Topic code met on the wire that no topic carries yet: a suggestion for
+    the desk ("medtop:20000051 ... seen in 12 items"), never a topic made by itself."""
+
+    code = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=200, blank=True)
+    seen = models.PositiveIntegerField(default=0)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-seen", "code"]
+        verbose_name = "unmapped IPTC code"
+
+    def __str__(self):
+        return f"{self.code} {self.label}".strip()
