@@ -11,3 +11,4 @@
 """
 
 from articles.desk import audit, library, stories  # noqa: F401  (each module registers its admins)
+from articles.wire import desk as wire_desk  # noqa: F401  (the wire desk page)

@@ -6,7 +6,7 @@ from articles.models.redirect import FormerSlug
 from articles.models.section import Section
 from articles.models.suggestion import TopicSuggestion
 from articles.models.topic import TaggedArticle, Topic, TopicAlias
-from articles.models.wire import MediaTopicCode, WireItem
+from articles.models.wire import MediaTopicCode, WireItem, WireSource
 from articles.models.workflow import ArticleTransition, TransitionError
 
 __all__ = [
@@ -27,4 +27,5 @@ __all__ = [
     "TopicSuggestion",
     "TransitionError",
     "WireItem",
+    "WireSource",
 ]

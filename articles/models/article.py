@@ -155,8 +155,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_listing().defer(None).defer("search_document").prefetch_related("topics")
 
     def for_detail(self):
-        """A whole story page: the feed data plus its corrections."""
-        return self.for_feed().prefetch_related("corrections")
+        """A whole story page: the feed data plus its corrections and wire source."""
+        return self.for_feed().select_related("source_agency").prefetch_related("corrections")
 
     def previewable(self):
         """Stories a signed preview link may show: any not killed, published or not."""

@@ -1,4 +1,5 @@
 import reversion
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -32,6 +33,7 @@ class Topic(TagBase):
         max_length=40,
         blank=True,
         help_text="An IPTC Media Topic code, such as medtop:20000051.",
+        validators=[RegexValidator(r"^medtop:\d{8}$", "Write the code as medtop: and 8 digits.")],
     )
 
     objects = TopicQuerySet.as_manager()

@@ -77,7 +77,6 @@ class WireItem(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["-received_at"], name="wire_item_received_idx")]
-        permissions = [("view_wire_desk", "Can read the wire desk")]
 
     def __str__(self):
         return self.headline
@@ -98,3 +97,57 @@ class MediaTopicCode(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.label}".strip()
+
+
+class WireSource(models.Model):
+    """Where an agency delivers: a drop folder its FTP/SFTP account writes into, or an HTTP(S)
+    feed (ninjs or NewsML-G2 items, or an Atom feed linking to them) that `watch_wire` polls.
+
+    Credentials are never stored here: `credentials_setting` names an environment variable
+    holding "user:password" (HTTP Basic) or "Bearer <token>".
+    """
+
+    class Kind(models.TextChoices):
+        FOLDER = "folder", "Drop folder"
+        FEED = "feed", "HTTP(S) feed"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.FOLDER)
+    folder = models.CharField(max_length=500, blank=True, help_text="Absolute path on the server.")
+    url = models.URLField(max_length=500, blank=True)
+    credentials_setting = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Name of the environment variable holding the feed's credentials.",
+    )
+    interval = models.PositiveIntegerField(default=60, help_text="Seconds between polls.")
+    active = models.BooleanField(default=True)
+    # What the last poll learnt, so the next one asks only for what changed.
+    etag = models.CharField(max_length=255, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    failures = models.PositiveIntegerField(default=0, editable=False)
+    next_poll_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="folder") & ~models.Q(folder=""))
+                | (models.Q(kind="feed") & ~models.Q(url="")),
+                name="wire_source_has_a_place",
+                violation_error_message="A drop folder needs a folder; a feed needs a URL.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def health(self) -> str:
+        if not self.active:
+            return "paused"
+        if self.failures:
+            return f"failing ({self.failures}x): {self.last_error}"
+        return "ok" if self.last_polled_at else "not polled yet"

@@ -345,9 +345,13 @@ class WireImporter(BatchMemory):
             for article, (story, _) in zip(articles, items, strict=True)
             for suggestion in self._suggestions(article, story)
         )
+        # An item whose draft was deleted is drafted again from the desk; it exists already.
         WireItem.objects.bulk_create(
-            versions.new_item(story, agency, article)
-            for article, (story, agency) in zip(articles, items, strict=True)
+            [
+                versions.new_item(story, agency, article)
+                for article, (story, agency) in zip(articles, items, strict=True)
+            ],
+            ignore_conflicts=True,
         )
         self.codes.note([story for story, _ in items])
         return articles

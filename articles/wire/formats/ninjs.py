@@ -26,6 +26,8 @@ def value(document: dict, *names: str, default=None):
 
 
 def parse(document) -> list[WireStory]:
+    if isinstance(document, list) and document and all(isinstance(d, dict) for d in document):
+        return [story for item in document for story in parse(item)]  # a feed's page
     if not isinstance(document, dict):
         raise WireError("$: a ninjs item is a JSON object")
     if value(document, "type", default="text") == "composite" and not value(document, "bodies"):
