@@ -14,12 +14,11 @@ the source reference has the last word.
 
 import enum
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from articles.models import (
     Article,
@@ -31,7 +30,7 @@ from articles.models import (
     WireItem,
 )
 from articles.sanitize import paragraphs_to_html
-from articles.wire import versions
+from articles.wire import pictures, versions
 from articles.wire.contributors import BatchMemory
 from articles.wire.formats import MAX_BYTES, parse_file
 from articles.wire.parser import WireError, WireStory
@@ -42,17 +41,6 @@ CHUNK_SIZE = 100
 # A race with another import of the same story ends in one IntegrityError, after which the
 # story is found; more attempts than this means something else is wrong.
 ATTEMPTS = 3
-
-
-# What decides between skipping, reporting unchanged and updating a story seen before.
-SETTLING_FIELDS = [
-    "headline",
-    "status",
-    "updated_by",
-    "source_agency",
-    "source_reference",
-    "source_checksum",
-]
 
 
 class Outcome(enum.StrEnum):
@@ -155,7 +143,8 @@ class WireImporter(BatchMemory):
         names: list[str] = []
         results: list[ImportResult | None] = []
         stories: dict[int, WireStory] = {}
-        for name, read in chunk:
+        siblings: dict[int, pictures.Sibling] = {}
+        for name, read, *sibling in chunk:
             try:
                 found = parse_file(read())
             except OSError as error:
@@ -168,6 +157,8 @@ class WireImporter(BatchMemory):
                 names.append(name)
                 results.append(failed)
             for story in found:
+                if sibling and story.pictures:
+                    siblings[len(names)] = sibling[0]
                 stories[len(names)] = story
                 names.append(name if len(found) == 1 else f"{name} [{story.guid}]")
                 results.append(None)
@@ -190,7 +181,19 @@ class WireImporter(BatchMemory):
         for index, story in stories.items():
             if results[index] is None:
                 results[index] = self.import_story(story, name=chunk[index][0])
+        for index, sibling in siblings.items():
+            results[index] = self._place_pictures(results[index], stories[index], sibling)
         return results
+
+    def _place_pictures(self, result, story, sibling) -> ImportResult:
+        """Pictures for a story just drafted or brought up to date; problems join its message."""
+        if self.dry_run or result.outcome not in (Outcome.IMPORTED, Outcome.UPDATED):
+            return result
+        article = Article.objects.get(pk=result.article_id)
+        problems = pictures.attach(article, story, sibling, self._credit(story.credit, None))
+        if not problems:
+            return result
+        return replace(result, message="; ".join([result.message, *problems]))
 
     def _import_together(self, chunk, stories: dict[int, WireStory]) -> dict[int, ImportResult]:
         """Create every story of the chunk not seen before; report those seen and settled.
@@ -202,7 +205,7 @@ class WireImporter(BatchMemory):
         keys = {
             i: (getattr(agencies[i], "pk", None), s.source_reference) for i, s in stories.items()
         }
-        known = self._known_articles(set(keys.values()))
+        known = versions.known_articles(set(keys.values()))
         results, fresh, seen = {}, [], set()
         for index, story in stories.items():
             if keys[index] in seen:
@@ -272,24 +275,6 @@ class WireImporter(BatchMemory):
             message = "already imported; nothing changed"
             return about(existing, name, Outcome.UNCHANGED, message)
         return None
-
-    @staticmethod
-    def _known_articles(keys: set[tuple[int | None, str]]) -> dict[tuple[int | None, str], Article]:
-        """Articles already imported under any of `keys` (agency id, reference), by key."""
-        by_agency = {agency_id for agency_id, _ in keys if agency_id is not None}
-        by_agency_refs = {reference for agency_id, reference in keys if agency_id is not None}
-        staff_refs = {reference for agency_id, reference in keys if agency_id is None}
-        # Shaped after the two partial unique indexes, so each arm is an index look-up.
-        articles = (
-            Article.objects.exclude(source_reference="")
-            .filter(
-                Q(source_agency__in=by_agency, source_reference__in=by_agency_refs)
-                | Q(source_agency__isnull=True, source_reference__in=staff_refs)
-            )
-            .only(*SETTLING_FIELDS)
-        )
-        found = {(a.source_agency_id, a.source_reference): a for a in articles}
-        return {key: article for key, article in found.items() if key in keys}
 
     @staticmethod
     def _existing(story, agency) -> Article | None:

@@ -7,7 +7,10 @@ the size any wire file may have, or past a sane ratio (a zip bomb), before it is
 
 import zipfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path, PurePosixPath
+
+from django.conf import settings
 
 from articles.wire.formats import MAX_BYTES
 
@@ -53,11 +56,30 @@ def wire_files(paths: list[str]) -> list[Path]:
 
 
 def entries(paths: list[Path]) -> Iterator[Entry]:
+    """(name, read, sibling) for each wire file; `sibling(href)` reads a file delivered
+    beside it (a picture), from its folder or its zip."""
     for path in paths:
         if path.is_file() and zipfile.is_zipfile(path):
             yield from zip_entries(path)
         else:
-            yield str(path), lambda path=path: read_path(path)
+            yield str(path), lambda path=path: read_path(path), partial(beside, path.parent)
+
+
+def beside(folder: Path, href: str) -> bytes:
+    with (folder / href).open("rb") as file:
+        return file.read(settings.NEWSROOM["UPLOAD_MAX_BYTES"] + 1)
+
+
+def in_zip(archive_path: Path, href: str) -> bytes:
+    with zipfile.ZipFile(archive_path) as archive:
+        try:
+            member = archive.getinfo(href)
+        except KeyError:
+            raise Refused(f"no {href} in the zip") from None
+        if member.file_size > settings.NEWSROOM["UPLOAD_MAX_BYTES"]:
+            raise Refused(f"{href} is larger than a picture may be")
+        with archive.open(member) as file:
+            return file.read(settings.NEWSROOM["UPLOAD_MAX_BYTES"] + 1)
 
 
 def count(paths: list[Path]) -> int:
@@ -107,7 +129,7 @@ def zip_entries(path: Path) -> Iterator[Entry]:
                 yield member_name, refuse("refused: compressed too well to be text (a zip bomb)")
             else:
                 data = read_member(archive, member)
-                yield member_name, lambda data=data: data
+                yield member_name, lambda data=data: data, partial(in_zip, path)
 
 
 def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:

@@ -16,12 +16,23 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from articles.models import Article, WireItem
 from articles.sanitize import paragraphs_to_html
 from articles.wire.parser import Author, WirePicture, WireStory
 
 logger = logging.getLogger("articles.wire")
+
+# What decides between skipping, reporting unchanged and updating a story seen before.
+SETTLING_FIELDS = [
+    "headline",
+    "status",
+    "updated_by",
+    "source_agency",
+    "source_reference",
+    "source_checksum",
+]
 
 
 def to_json(story: WireStory) -> dict:
@@ -146,9 +157,19 @@ def apply_pending(item: WireItem, *, by) -> Article:
     return article
 
 
-def withdrawn_article_ids(article_ids) -> set[int]:
-    return set(
-        WireItem.objects.filter(
-            article__in=article_ids, state=WireItem.State.WITHDRAWN
-        ).values_list("article_id", flat=True)
+def known_articles(keys: set[tuple[int | None, str]]) -> dict[tuple[int | None, str], Article]:
+    """Articles already imported under any of `keys` (agency id, reference), by key."""
+    by_agency = {agency_id for agency_id, _ in keys if agency_id is not None}
+    by_agency_refs = {reference for agency_id, reference in keys if agency_id is not None}
+    staff_refs = {reference for agency_id, reference in keys if agency_id is None}
+    # Shaped after the two partial unique indexes, so each arm is an index look-up.
+    articles = (
+        Article.objects.exclude(source_reference="")
+        .filter(
+            Q(source_agency__in=by_agency, source_reference__in=by_agency_refs)
+            | Q(source_agency__isnull=True, source_reference__in=staff_refs)
+        )
+        .only(*SETTLING_FIELDS)
     )
+    found = {(a.source_agency_id, a.source_reference): a for a in articles}
+    return {key: article for key, article in found.items() if key in keys}
