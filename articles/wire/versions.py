@@ -14,6 +14,7 @@ import logging
 from dataclasses import asdict
 from datetime import date, datetime
 
+import reversion
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -143,7 +144,9 @@ def apply_pending(item: WireItem, *, by) -> Article:
     """Bring the draft (or story) to the agency's pending version, as an editor's save."""
     story = from_json(item.pending)
     article = item.article
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(f"Agency update applied (version {item.pending_version})")
         article.headline = story.headline
         article.body = paragraphs_to_html(story.paragraphs)
         article.dateline = story.dateline or article.dateline
