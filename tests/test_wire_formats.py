@@ -203,3 +203,34 @@ def test_zip_bomb_within_the_size_limit_is_refused_by_its_ratio(tmp_path, capsys
     with pytest.raises(CommandError):
         call_command("import_wire", str(archive))
     assert "story.txt: refused: compressed too well to be text" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("harbor-newsml.xml", 'qcode="stat:usable"', 'qcode="stat:canceled"'),
+        ("harbor-nitf.xml", 'management-status="usable"', 'management-status="canceled"'),
+        ("harbor-ninjs.json", '"pubstatus": "usable"', '"pubstatus": "canceled"'),
+        ("harbor-ninjs3.json", '"pubStatus": "usable"', '"pubStatus": "canceled"'),
+    ],
+)
+def test_each_format_says_when_the_agency_kills_a_story(name, old, new):
+    text = (FORMATS / name).read_text()
+    assert old in text
+    (story,) = parse_file(text.replace(old, new).encode())
+    assert story.withdrawn
+    assert story.pub_status == "canceled"
+
+
+def test_newsml_message_with_two_stories_imports_both():
+    item = (FORMATS / "harbor-newsml.xml").read_text()
+    second = item.replace("harbor-g2", "harbor-g2-second").replace(
+        "Busan opens new ferry terminal", "Second ferry line planned"
+    )
+    start = second.index("<newsItem guid")
+    end = second.index("</newsItem>", start) + len("</newsItem>")
+    data = item.replace("</itemSet>", second[start:end] + "</itemSet>").encode()
+    results = WireImporter().import_bytes_all(data, name="message.xml")
+    assert [r.outcome for r in results] == [Outcome.IMPORTED, Outcome.IMPORTED]
+    assert results[0].name == "message.xml [urn:newsml:example.yna:20251126:harbor-g2]"
+    assert Article.objects.count() == 2
