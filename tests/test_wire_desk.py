@@ -37,6 +37,11 @@ def test_wire_desk_filters_by_urgency_state_and_agency(editor_client):
     assertContains(response, "Earthquake off the coast")
     assertNotContains(response, "Routine port figures")
     assertNotContains(editor_client.get(WIRE_URL, {"state": "withdrawn"}), "Earthquake")
+    Article.objects.filter(headline="Routine port figures").update(status="in_review")
+    used = editor_client.get(WIRE_URL, {"state": "used"})
+    assertContains(used, "Routine port figures")
+    assertNotContains(used, "Earthquake off the coast")
+    assertContains(editor_client.get(WIRE_URL, {"state": "new"}), "Earthquake off the coast")
     assertContains(editor_client.get(WIRE_URL, {"q": "port"}), "Routine port figures")
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -56,6 +56,31 @@ class TopicFilter(admin.SimpleListFilter):
         return queryset
 
 
+# An item counts as used once an editor has touched its draft or moved it on from draft.
+TOUCHED = Q(article__updated_by__isnull=False) | ~Q(article__status=Article.Status.DRAFT)
+
+
+class StateFilter(admin.SimpleListFilter):
+    """New, used, updated (an agency update waiting), withdrawn (killed or withheld)."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return WireItem.State.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in (WireItem.State.UPDATED, WireItem.State.WITHDRAWN):
+            return queryset.filter(state=value)
+        fresh = queryset.filter(state__in=[WireItem.State.NEW, WireItem.State.USED])
+        if value == WireItem.State.NEW:
+            return fresh.filter(state=WireItem.State.NEW, article__isnull=False).exclude(TOUCHED)
+        if value == WireItem.State.USED:
+            return fresh.filter(Q(state=WireItem.State.USED) | TOUCHED)
+        return queryset
+
+
 class UrgencyFilter(admin.SimpleListFilter):
     title = "urgency"
     parameter_name = "urgency"
@@ -73,11 +98,11 @@ class UrgencyFilter(admin.SimpleListFilter):
 
 @admin.register(WireItem)
 class WireItemAdmin(admin.ModelAdmin):
-    list_display = ["headline_cell", "agency", "filed", "received_at", "state", "draft_button"]
+    list_display = ["headline_cell", "agency", "filed", "received_at", "desk_state", "draft_button"]
     list_filter = [
         ("agency", admin.RelatedOnlyFieldListFilter),
         UrgencyFilter,
-        "state",
+        StateFilter,
         TopicFilter,
     ]
     list_display_links = None  # the headline cell links to the item itself
@@ -125,6 +150,16 @@ class WireItemAdmin(admin.ModelAdmin):
             if item.alert
             else "",
         )
+
+    @admin.display(description="State", ordering="state")
+    def desk_state(self, item):
+        article = item.article
+        touched = article is not None and (
+            article.updated_by_id is not None or article.status != Article.Status.DRAFT
+        )
+        if item.state == WireItem.State.NEW and touched:
+            return WireItem.State.USED.label
+        return item.get_state_display()
 
     @admin.display(description="Filed", ordering="agency_time")
     def filed(self, item):
