@@ -205,7 +205,7 @@ class WireImporter(BatchMemory):
         keys = {
             i: (getattr(agencies[i], "pk", None), s.source_reference) for i, s in stories.items()
         }
-        known = versions.known_articles(set(keys.values()))
+        known = self._known_articles(set(keys.values()))
         results, fresh, seen = {}, [], set()
         for index, story in stories.items():
             if keys[index] in seen:
@@ -275,6 +275,9 @@ class WireImporter(BatchMemory):
             message = "already imported; nothing changed"
             return about(existing, name, Outcome.UNCHANGED, message)
         return None
+
+    # Articles already imported under (agency id, reference) keys, one look-up per chunk.
+    _known_articles = staticmethod(versions.known_articles)
 
     @staticmethod
     def _existing(story, agency) -> Article | None:
