@@ -219,6 +219,13 @@ NEWSROOM = {
     "STAFF_SESSION_SECONDS": int(os.environ.get("NEWSROOM_STAFF_SESSION_HOURS", "8")) * 3600,
     # Every staff sign-in needs an authenticator code (off: only for those who set one up).
     "REQUIRE_TWO_FACTOR": env_bool("NEWSROOM_REQUIRE_2FA", default=False),
+    # Agencies whose kill takes a published story down by itself (comma-separated names);
+    # for every other agency a kill alerts the desk and an editor decides.
+    "WIRE_AUTO_UNPUBLISH": [
+        name.strip()
+        for name in os.environ.get("NEWSROOM_WIRE_AUTO_UNPUBLISH", "").split(",")
+        if name.strip()
+    ],
     # The public address of the site: ninjs URIs and links in the API and webhooks use it.
     "SITE_URL": os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000"),
 }

@@ -65,7 +65,7 @@ def test_a_story_carries_headline_bodies_bylines_dateline_topics_photos_and_corr
     api, published_and_hidden
 ):
     story = published_and_hidden[0]
-    story.topics.filter(name="defense").update(media_topic="11001000")
+    story.topics.filter(name="defense").update(iptc_code="medtop:11001000")
     Correction.objects.create(article=story, text="The ministry was misnamed.")
     item = get_json(api, f"/api/v1/stories/{story.pk}/")
     assert_ninjs(item)

@@ -18,6 +18,7 @@ from articles.models import (
     Topic,
     TopicAlias,
     TopicSuggestion,
+    WireItem,
 )
 from articles.wire.importer import Outcome, WireImporter
 from articles.wire.suggestions import TopicMatcher, current_matcher
@@ -72,7 +73,9 @@ def test_shared_sample_imports_to_a_draft_with_headline_time_caption_credit_and_
         "Korea and Thailand discuss defense partnership, coordinated response to online scams"
     )
     assert article.status == Article.Status.DRAFT
-    assert timezone.localtime(article.publish_at, SEOUL) == datetime(
+    # Readers will get the time an editor publishes it; the agency's time is kept beside it.
+    assert article.publish_at is None
+    assert timezone.localtime(article.source_published_at, SEOUL) == datetime(
         2025, 11, 26, 19, 12, tzinfo=SEOUL
     )
     assert article.body.startswith("<p>Senior diplomats from Korea and Thailand agreed")
@@ -291,7 +294,7 @@ def test_changed_story_updates_the_untouched_draft():
     assert result.article_id == article.pk
     article.refresh_from_db()
     assert article.body == "<p>Second version.</p>"
-    assert timezone.localtime(article.publish_at, SEOUL).hour == 20
+    assert timezone.localtime(article.source_published_at, SEOUL).hour == 20
     assert article.updated_by is None
     assert article.photo_placements.get().photo.caption == "New caption."
     assert (Article.objects.count(), Photo.objects.count(), Byline.objects.count()) == (1, 1, 1)
@@ -322,10 +325,15 @@ def test_draft_an_editor_touched_is_skipped_on_reimport(touch):
     result = import_bytes(story_bytes(body="Second version."))
 
     assert result.outcome == Outcome.SKIPPED
-    assert result.message == "edited by an editor; left as it is"
+    assert result.message == (
+        "edited by an editor; left as it is; the new version waits on the wire desk"
+    )
     article.refresh_from_db()
     assert article.body == "<p>Edited by the desk.</p>"
     assert Article.objects.count() == 1
+    item = WireItem.objects.get()
+    assert item.state == WireItem.State.UPDATED
+    assert item.pending["paragraphs"] == ["Second version."]
 
 
 def test_published_story_is_never_overwritten_by_the_wire():
@@ -533,9 +541,10 @@ def test_matcher_is_rebuilt_when_a_topic_is_renamed_and_reused_otherwise():
 def test_importing_one_story_takes_a_fixed_number_of_queries(
     demo_topics, django_assert_max_num_queries
 ):
-    """Savepoint, look-up, slug, article, byline, photo, placement, suggestions, release.
+    """Savepoint, look-up, slug, article, byline, photo, placement, suggestions, wire item,
+    release.
 
-    Nine, however many topics exist or match (the test runs inside a transaction, so the
+    Ten, however many topics exist or match (the test runs inside a transaction, so the
     file's own transaction shows as a savepoint).
     """
     importer = WireImporter()
@@ -547,7 +556,7 @@ def test_importing_one_story_takes_a_fixed_number_of_queries(
     importer.contributors  # noqa: B018 - agencies load once per batch, not per story
     importer.matcher  # noqa: B018 - the matcher is built once per batch, not per story
     data = story_bytes(body="Talks on the defense industry, online scams, AI and chips.")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         result = import_data(data, name="story.txt", importer=importer)
     assert result.outcome == Outcome.IMPORTED
     assert TopicSuggestion.objects.filter(article_id=result.article_id).count() == 5
@@ -557,13 +566,14 @@ def test_importing_one_story_takes_a_fixed_number_of_queries(
 
 
 def test_command_imports_a_folder_recursively_and_reports_every_bad_file(capsys):
-    with pytest.raises(CommandError, match="7 of 14 files failed"):
+    # 7 plain-text stories and 5 in the agency formats; 7 bad plain files and 3 hostile XML.
+    with pytest.raises(CommandError, match="10 of 22 files failed"):
         call_command("import_wire", str(FIXTURES))
     out, err = capsys.readouterr()
-    assert "imported 7, updated 0, unchanged 0, skipped 0, failed 7" in out
+    assert "imported 12, updated 0, unchanged 0, skipped 0, failed 10" in out
     assert f"failed: {FIXTURES / 'bad' / 'impossible-time.txt'}: line 2: impossible time" in err
-    assert len(err.strip().splitlines()) == 7  # one line per bad file
-    assert Article.objects.count() == 7
+    assert len(err.strip().splitlines()) == 10  # one line per bad file
+    assert Article.objects.count() == 12
 
 
 def test_command_run_twice_reports_unchanged(capsys):

@@ -86,8 +86,9 @@ def subjects(article) -> list[dict]:
     found = []
     for topic in article.topics.all():
         subject = {"name": topic.name, "rel": "about", "literal": topic.slug}
-        if topic.media_topic:
-            subject["uri"] = MEDIA_TOPIC_URI.format(topic.media_topic)
+        if topic.iptc_code:
+            # Stored as the qcode agencies send (medtop:20000051); partners get its URI.
+            subject["uri"] = MEDIA_TOPIC_URI.format(topic.iptc_code.removeprefix("medtop:"))
             subject["creator"] = "editor"
         found.append(subject)
     if article.section is not None:

@@ -135,7 +135,7 @@ TOPIC = {
         "name": STRING,
         "slug": STRING,
         "description": STRING,
-        "media_topic": {"type": ["string", "null"], "description": "IPTC Media Topic code."},
+        "media_topic": {"type": ["string", "null"], "description": "IPTC Media Topic qcode, e.g. medtop:20000051."},
         "story_count": {"type": "integer"},
         **LINKED,
     },

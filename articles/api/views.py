@@ -157,7 +157,7 @@ def topic_data(topic, count: int) -> dict:
         "name": topic.name,
         "slug": topic.slug,
         "description": topic.description,
-        "media_topic": topic.media_topic or None,
+        "media_topic": topic.iptc_code or None,
         "story_count": count,
         "url": ninjs.site_url(topic.get_absolute_url()),
         "stories": next_link_for("api:story-list", topic=topic.slug),

@@ -12,3 +12,4 @@
 """
 
 from articles.desk import audit, library, partners, stories  # noqa: F401  (each registers admins)
+from articles.wire import desk as wire_desk  # noqa: F401  (the wire desk page)

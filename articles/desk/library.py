@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from articles.desk.forms import ContributorForm, PhotoForm, TopicMergeForm
 from articles.desk.pages import desk_page
 from articles.models import Article, Contributor, Photo, Section, Topic, TopicAlias
+from articles.wire import mediatopics
 
 THUMBNAIL_WIDTH = 80
 
@@ -100,6 +101,11 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TopicAliasInline]
     actions = ["merge_topics"]
+    readonly_fields = ["iptc_label"]
+
+    @admin.display(description="IPTC label")
+    def iptc_label(self, topic):
+        return mediatopics.label(topic.iptc_code) or "—" if topic.iptc_code else "—"
 
     def get_queryset(self, request):
         return (

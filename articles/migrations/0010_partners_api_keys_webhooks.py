@@ -50,11 +50,6 @@ class Migration(migrations.Migration):
                 'ordering': ['name'],
             },
         ),
-        migrations.AddField(
-            model_name='topic',
-            name='media_topic',
-            field=models.CharField(blank=True, help_text='Its code in the IPTC Media Topics (e.g. 11000000 for politics), for partners.', max_length=20, verbose_name='IPTC Media Topic'),
-        ),
         migrations.CreateModel(
             name='Webhook',
             fields=[

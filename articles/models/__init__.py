@@ -7,6 +7,7 @@ from articles.models.redirect import FormerSlug
 from articles.models.section import Section
 from articles.models.suggestion import TopicSuggestion
 from articles.models.topic import TaggedArticle, Topic, TopicAlias
+from articles.models.wire import MediaTopicCode, WireItem, WireSource
 from articles.models.workflow import ArticleTransition, TransitionError
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Correction",
     "FormerSlug",
     "Partner",
+    "MediaTopicCode",
     "Photo",
     "Section",
     "TaggedArticle",
@@ -29,4 +31,6 @@ __all__ = [
     "TransitionError",
     "Webhook",
     "WebhookDelivery",
+    "WireItem",
+    "WireSource",
 ]

@@ -155,8 +155,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_listing().defer(None).defer("search_document").prefetch_related("topics")
 
     def for_detail(self):
-        """A whole story page: the feed data plus its corrections."""
-        return self.for_feed().prefetch_related("corrections")
+        """A whole story page: the feed data plus its corrections and wire source."""
+        return self.for_feed().select_related("source_agency").prefetch_related("corrections")
 
     def previewable(self):
         """Stories a signed preview link may show: any not killed, published or not."""
@@ -228,6 +228,8 @@ class Article(ArticleWorkflow, models.Model):
         limit_choices_to={"kind": Contributor.Kind.AGENCY},
     )
     source_reference = models.CharField(max_length=255, blank=True)
+    # The agency's own time, shown as "Yonhap, Nov. 26, 19:12 KST"; readers get publish_at.
+    source_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A fingerprint of the wire text last imported: re-importing the same text changes nothing.
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
 

@@ -1,6 +1,7 @@
 import reversion
+from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
@@ -26,11 +27,13 @@ class Topic(TagBase):
 
     description = models.TextField(blank=True)
     featured = models.BooleanField(default=False, help_text="Promote on the home page.")
-    media_topic = models.CharField(
+    # Agency copy tagged with this IPTC Media Topic is suggested for this topic.
+    iptc_code = models.CharField(
         "IPTC Media Topic",
-        max_length=20,
+        max_length=40,
         blank=True,
-        help_text="Its code in the IPTC Media Topics (e.g. 11000000 for politics), for partners.",
+        help_text="An IPTC Media Topic code, such as medtop:20000051.",
+        validators=[RegexValidator(r"^medtop:\d{8}$", "Write the code as medtop: and 8 digits.")],
     )
 
     objects = TopicQuerySet.as_manager()
@@ -39,6 +42,9 @@ class Topic(TagBase):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="topic_name_case_insensitive_unique"),
+            models.UniqueConstraint(
+                fields=["iptc_code"], condition=~Q(iptc_code=""), name="topic_iptc_code_once"
+            ),
         ]
 
     def get_absolute_url(self):

@@ -124,6 +124,8 @@ class ArticleWorkflow:
             problems.append("it needs a headline")
         if not self.bylines.exists():
             problems.append("it needs at least one byline")
+        if self.pk and self.wire_items.filter(state="withdrawn").exists():
+            problems.append("the agency withdrew it (a kill or withhold on the wire)")
         missing_alt = self.photo_placements.filter(photo__alt_text="").count()
         if missing_alt:
             problems.append(

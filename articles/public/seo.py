@@ -121,6 +121,13 @@ def news_article(article, request, images=None) -> dict:
         data["articleSection"] = article.section.name
     if topics := [topic.name for topic in article.topics.all()]:
         data["keywords"] = topics
+    if article.source_agency_id and article.source_published_at:
+        # Agency copy: the agency's own story and time, beside the newsroom's publication.
+        data["isBasedOn"] = {
+            "@type": "NewsArticle",
+            "publisher": {"@type": "Organization", "name": article.source_agency.name},
+            "datePublished": _iso(article.source_published_at),
+        }
     if article.dateline:
         data["dateline"] = article.dateline
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}

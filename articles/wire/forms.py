@@ -12,7 +12,12 @@ class MultipleFileField(forms.FileField):
     """A file field taking several files at once (the pattern from Django's upload docs)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": ".txt,.xml,.json,text/plain,application/xml,application/json"}
+            ),
+        )
         # An empty file is one bad file in the batch, reported with the others' results,
         # not a reason to refuse the whole upload.
         kwargs.setdefault("allow_empty_file", True)
@@ -32,8 +37,9 @@ class WireUploadForm(forms.Form):
     files = MultipleFileField(
         label="Wire files",
         help_text=(
-            f"One or more wire stories (.txt), up to {settings.DATA_UPLOAD_MAX_NUMBER_FILES} at "
-            "a time; for larger batches use manage.py import_wire."
+            "One or more wire stories (plain text, NewsML-G2, NITF or ninjs), up to "
+            f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES} at "
+            "a time; for larger batches, zips and pictures use manage.py import_wire."
         ),
     )
 

@@ -14,18 +14,26 @@ the source reference has the last word.
 
 import enum
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils.text import slugify
 
-from articles.models import Article, ArticlePhoto, Byline, Contributor, Photo, TopicSuggestion
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    Byline,
+    Contributor,
+    Photo,
+    TopicSuggestion,
+    WireItem,
+)
 from articles.sanitize import paragraphs_to_html
-from articles.wire.parser import MAX_FILE_BYTES, WireError, WireStory, parse_wire
-from articles.wire.suggestions import TopicMatcher, current_matcher
+from articles.wire import pictures, versions
+from articles.wire.contributors import BatchMemory
+from articles.wire.formats import MAX_BYTES, parse_file
+from articles.wire.parser import WireError, WireStory
 
 # Files created together in one transaction: large enough to make the per-statement cost
 # vanish, small enough that a fallback to one file at a time stays cheap.
@@ -33,17 +41,6 @@ CHUNK_SIZE = 100
 # A race with another import of the same story ends in one IntegrityError, after which the
 # story is found; more attempts than this means something else is wrong.
 ATTEMPTS = 3
-
-
-# What decides between skipping, reporting unchanged and updating a story seen before.
-SETTLING_FIELDS = [
-    "headline",
-    "status",
-    "updated_by",
-    "source_agency",
-    "source_reference",
-    "source_checksum",
-]
 
 
 class Outcome(enum.StrEnum):
@@ -63,9 +60,13 @@ class ImportResult:
     article_id: int | None = None
 
 
+def about(article: Article, name: str, outcome: Outcome, message: str) -> ImportResult:
+    return ImportResult(name, outcome, message, article.headline, article.pk)
+
+
 def read_capped(file) -> bytes:
     """At most one byte past the size limit: enough for the parser to refuse a huge file."""
-    return file.read(MAX_FILE_BYTES + 1)
+    return file.read(MAX_BYTES + 1)
 
 
 def read_path(path: Path) -> bytes:
@@ -73,18 +74,19 @@ def read_path(path: Path) -> bytes:
         return read_capped(file)
 
 
-class WireImporter:
+PACKAGE = "a package listing: its stories arrive as their own items"
+
+
+class WireImporter(BatchMemory):
     """Imports wire files for one batch, keeping agencies and the topic matcher at hand.
 
     Not shared between threads or requests: make one per batch.
     """
 
     def __init__(self, *, user=None, dry_run: bool = False):
+        super().__init__()
         self.user = user
         self.dry_run = dry_run
-        self._contributors: dict[str, Contributor] | None = None
-        self._matcher: TopicMatcher | None = None
-        self._met: dict[str, Contributor] = {}
 
     # Entry points -------------------------------------------------------------------------
 
@@ -127,15 +129,30 @@ class WireImporter:
     # A chunk of files ---------------------------------------------------------------------
 
     def _import_chunk(self, chunk: list[tuple[str, Callable[[], bytes]]]) -> list[ImportResult]:
-        results: list[ImportResult | None] = [None] * len(chunk)
+        """One result per story (a file may hold several, or a package listing none)."""
+        names: list[str] = []
+        results: list[ImportResult | None] = []
         stories: dict[int, WireStory] = {}
-        for index, (name, read) in enumerate(chunk):
+        siblings: dict[int, pictures.Sibling] = {}
+        for name, read, *sibling in chunk:
             try:
-                stories[index] = parse_wire(read())
+                found = parse_file(read())
             except OSError as error:
-                results[index] = self._failed(name, error.strerror or str(error))
+                found, failed = [], self._failed(name, error.strerror or str(error))
             except WireError as error:
-                results[index] = self._failed(name, str(error))
+                found, failed = [], self._failed(name, str(error))
+            else:
+                failed = None if found else ImportResult(name, Outcome.SKIPPED, PACKAGE)
+            if failed:
+                names.append(name)
+                results.append(failed)
+            for story in found:
+                if sibling and story.pictures:
+                    siblings[len(names)] = sibling[0]
+                stories[len(names)] = story
+                names.append(name if len(found) == 1 else f"{name} [{story.guid}]")
+                results.append(None)
+        chunk = [(name, None) for name in names]
 
         try:
             with transaction.atomic():
@@ -154,7 +171,19 @@ class WireImporter:
         for index, story in stories.items():
             if results[index] is None:
                 results[index] = self.import_story(story, name=chunk[index][0])
+        for index, sibling in siblings.items():
+            results[index] = self._place_pictures(results[index], stories[index], sibling)
         return results
+
+    def _place_pictures(self, result, story, sibling) -> ImportResult:
+        """Pictures for a story just drafted or brought up to date; problems join its message."""
+        if self.dry_run or result.outcome not in (Outcome.IMPORTED, Outcome.UPDATED):
+            return result
+        article = Article.objects.get(pk=result.article_id)
+        problems = pictures.attach(article, story, sibling, self._credit(story.credit, None))
+        if not problems:
+            return result
+        return replace(result, message="; ".join([result.message, *problems]))
 
     def _import_together(self, chunk, stories: dict[int, WireStory]) -> dict[int, ImportResult]:
         """Create every story of the chunk not seen before; report those seen and settled.
@@ -193,40 +222,52 @@ class WireImporter:
             article = self._create_all([(story, agency)])[0]
             article_id = None if self.dry_run else article.pk
             return ImportResult(name, Outcome.IMPORTED, "new draft", story.headline, article_id)
-        if settled := self._settled(existing, story, name):
-            return settled
+        item = versions.item_for(existing, story, agency)
+        if versions.is_older(item, story):
+            message = f"version {story.version} arrived after version {item.version}; ignored"
+            return about(existing, name, Outcome.SKIPPED, message)
+        if story.withdrawn:
+            if item.state == WireItem.State.WITHDRAWN and item.version >= story.version:
+                message = "already withdrawn; nothing changed"
+                return ImportResult(
+                    name, Outcome.UNCHANGED, message, existing.headline, existing.pk
+                )
+            message = versions.withdraw(item, story, existing)
+            return about(existing, name, Outcome.UPDATED, message)
+        if existing.source_checksum == story.checksum and item.state != WireItem.State.WITHDRAWN:
+            message = "already imported; nothing changed"
+            return about(existing, name, Outcome.UNCHANGED, message)
+        if existing.updated_by_id is not None or existing.status != Article.Status.DRAFT:
+            versions.hold(item, story, existing)
+            message = "edited by an editor; left as it is; the new version waits on the wire desk"
+            return about(existing, name, Outcome.SKIPPED, message)
         self._update(existing, story, agency)
+        versions.remember(item, story)
+        item.story, item.state, item.alert = versions.to_json(story), WireItem.State.NEW, ""
+        item.save()
         message = "draft brought up to date"
         return ImportResult(name, Outcome.UPDATED, message, story.headline, existing.pk)
 
     @staticmethod
     def _settled(existing: Article, story: WireStory, name: str) -> ImportResult | None:
-        """The result for a story seen before, unless its draft needs updating."""
-        if existing.updated_by_id is not None or existing.status != Article.Status.DRAFT:
-            message = "edited by an editor; left as it is"
-            return ImportResult(name, Outcome.SKIPPED, message, existing.headline, existing.pk)
+        """The result for a story seen before and unchanged; None when anything is to do.
+
+        Versions, kills and held updates are decided one story at a time (`_import`).
+        """
+        if story.version or story.withdrawn:
+            if existing.source_checksum == story.checksum and not story.withdrawn:
+                message = "already imported; nothing changed"
+                return ImportResult(
+                    name, Outcome.UNCHANGED, message, existing.headline, existing.pk
+                )
+            return None
         if existing.source_checksum == story.checksum:
             message = "already imported; nothing changed"
-            return ImportResult(name, Outcome.UNCHANGED, message, existing.headline, existing.pk)
+            return about(existing, name, Outcome.UNCHANGED, message)
         return None
 
-    @staticmethod
-    def _known_articles(keys: set[tuple[int | None, str]]) -> dict[tuple[int | None, str], Article]:
-        """Articles already imported under any of `keys` (agency id, reference), by key."""
-        by_agency = {agency_id for agency_id, _ in keys if agency_id is not None}
-        by_agency_refs = {reference for agency_id, reference in keys if agency_id is not None}
-        staff_refs = {reference for agency_id, reference in keys if agency_id is None}
-        # Shaped after the two partial unique indexes, so each arm is an index look-up.
-        articles = (
-            Article.objects.exclude(source_reference="")
-            .filter(
-                Q(source_agency__in=by_agency, source_reference__in=by_agency_refs)
-                | Q(source_agency__isnull=True, source_reference__in=staff_refs)
-            )
-            .only(*SETTLING_FIELDS)
-        )
-        found = {(a.source_agency_id, a.source_reference): a for a in articles}
-        return {key: article for key, article in found.items() if key in keys}
+    # Articles already imported under (agency id, reference) keys, one look-up per chunk.
+    _known_articles = staticmethod(versions.known_articles)
 
     @staticmethod
     def _existing(story, agency) -> Article | None:
@@ -249,7 +290,10 @@ class WireImporter:
                 slug=slug,
                 body=paragraphs_to_html(story.paragraphs),
                 status=Article.Status.DRAFT,
-                publish_at=story.published_at,
+                # Readers get the time an editor publishes it; the agency's time is kept.
+                publish_at=None,
+                source_published_at=story.published_at,
+                dateline=story.dateline[:100],
                 source_agency=agency,
                 source_reference=story.source_reference,
                 source_checksum=story.checksum,
@@ -279,15 +323,32 @@ class WireImporter:
             for article, (story, _) in zip(articles, items, strict=True)
             for suggestion in self._suggestions(article, story)
         )
+        # An item whose draft was deleted is drafted again from the desk; it exists already.
+        WireItem.objects.bulk_create(
+            [
+                versions.new_item(story, agency, article)
+                for article, (story, agency) in zip(articles, items, strict=True)
+            ],
+            ignore_conflicts=True,
+        )
+        self.codes.note([story for story, _ in items])
         return articles
 
     def _update(self, article, story, agency) -> None:
         article.headline = story.headline
         article.body = paragraphs_to_html(story.paragraphs)
-        article.publish_at = story.published_at
+        article.source_published_at = story.published_at
+        article.dateline = story.dateline[:100]
         article.source_checksum = story.checksum
         article.save(
-            update_fields=["headline", "body", "publish_at", "source_checksum", "updated_at"]
+            update_fields=[
+                "headline",
+                "body",
+                "dateline",
+                "source_published_at",
+                "source_checksum",
+                "updated_at",
+            ]
         )
         article.bylines.all().delete()
         Byline.objects.bulk_create(self._bylines(article, story, agency))
@@ -299,116 +360,15 @@ class WireImporter:
         ).delete()
         TopicSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
 
-    def _bylines(self, article, story, agency) -> list[Byline]:
-        contributors = (
-            [agency]
-            if agency
-            else [self._staff(author.name, author.email) for author in story.authors]
-        )
-        return [
-            Byline(article=article, contributor=contributor, position=position)
-            for position, contributor in enumerate(dict.fromkeys(contributors))
-        ]
-
-    def _photo_fields(self, story, agency) -> dict:
-        return {"caption": story.caption, "credit": self._credit(story.credit, agency)}
-
-    def _update_photo(self, article, story, agency) -> None:
-        """Keep the wire photo in step: the photo desk's picture, if attached, stays."""
-        placement = article.photo_placements.select_related("photo").first()
-        if story.caption and placement:
-            photo = placement.photo
-            for field, value in self._photo_fields(story, agency).items():
-                setattr(photo, field, value)
-            photo.save(update_fields=["caption", "credit", "updated_at"])
-        elif story.caption:
-            photo = Photo.objects.create(**self._photo_fields(story, agency))
-            ArticlePhoto.objects.create(article=article, photo=photo, position=0)
-        elif placement and placement.photo.awaiting_image:
-            placement.delete()
-            if not placement.photo.placements.exists():
-                placement.photo.delete()
-
     def _suggestions(self, article, story) -> list[TopicSuggestion]:
+        found = self.matcher.find(story.text)
+        for code, label in story.subjects:
+            if (topic_id := self.codes.topic_for(code)) is not None:
+                found.setdefault(topic_id, f"IPTC {code} {label}".strip()[:200])
         return [
             TopicSuggestion(article=article, topic_id=topic_id, matched_text=words)
-            for topic_id, words in self.matcher.find(story.text).items()
+            for topic_id, words in found.items()
         ]
-
-    # Contributors and topics --------------------------------------------------------------
-
-    @property
-    def matcher(self) -> TopicMatcher:
-        if self._matcher is None:
-            self._matcher = current_matcher()
-        return self._matcher
-
-    @property
-    def contributors(self) -> dict[str, Contributor]:
-        """Contributors met so far, by "agency:<name>" or "email:<address>".
-
-        Every agency is loaded once per batch, in one query; staff join as the batch meets them.
-        """
-        if self._contributors is None:
-            self._contributors = {}
-            for agency in Contributor.objects.filter(kind=Contributor.Kind.AGENCY).order_by("pk"):
-                self._contributors.setdefault(f"agency:{agency.name.casefold()}", agency)
-        return self._contributors
-
-    def _remember_met(self) -> None:
-        """Contributors created in a transaction that was kept are now safe to reuse."""
-        if not self.dry_run:
-            self.contributors.update(self._met)
-        self._met = {}
-
-    def _known(self, key: str) -> Contributor | None:
-        return self._met.get(key) or self.contributors.get(key)
-
-    def _agency(self, name: str) -> Contributor:
-        """The agency called `name` (any case), created on first sight."""
-        key = f"agency:{name.casefold()}"
-        if agency := self._known(key):
-            return agency
-        # The slug is the agency's identity under a race: two imports meeting a new agency
-        # at once both land on the same row.
-        agency, _ = Contributor.objects.get_or_create(
-            slug=slugify(name, allow_unicode=True) or "agency",
-            defaults={"name": name, "kind": Contributor.Kind.AGENCY},
-        )
-        if agency.kind != Contributor.Kind.AGENCY:  # that slug belongs to a person
-            agency = Contributor.objects.create(
-                name=name,
-                kind=Contributor.Kind.AGENCY,
-                slug=Contributor.objects.available_slug(name),
-            )
-        self._met[key] = agency
-        return agency
-
-    def _staff(self, name: str, email: str) -> Contributor:
-        """The person who signed the story: by address, then by name; created if new."""
-        key = f"email:{email.casefold()}" if email else f"name:{name.casefold()}"
-        if person := self._known(key):
-            return person
-        people = Contributor.objects.exclude(kind=Contributor.Kind.AGENCY).order_by("pk")
-        person = (email and people.filter(email__iexact=email).first()) or people.filter(
-            name__iexact=name
-        ).first()
-        if person is None:
-            person = Contributor.objects.create(
-                name=name,
-                email=email,
-                kind=Contributor.Kind.STAFF,
-                slug=Contributor.objects.available_slug(name),
-            )
-        self._met[key] = person
-        return person
-
-    def _credit(self, credit: str, agency: Contributor | None) -> str:
-        """A credit naming a known agency is written as the newsroom writes it: YONHAP -> Yonhap."""
-        if agency is not None and agency.name.casefold() == credit.casefold():
-            return agency.name
-        known = self._known(f"agency:{credit.casefold()}")
-        return known.name if known else credit
 
     @staticmethod
     def _failed(name: str, message: str) -> ImportResult:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,6 +88,14 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060"))
 STRAIGHT_QUOTES = str.maketrans("‘’‚‛“”„‟", "''''\"\"\"\"")
 
+# "SEOUL, Nov. 26 (Yonhap) -- " opening the first paragraph: the place is the dateline.
+DATELINE_LEAD = re.compile(
+    r"(?P<place>[A-Z][A-Z .'-]{1,40}?(?:, [A-Z][A-Za-z .'-]{1,40}?)?),\s+"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?\((?P<agency>[^()]{1,40})\)\s*(?:--|—|–)\s*"
+)
+# What identifies or routes a delivery, not what the story says.
+NOT_CONTENT = {"guid", "version", "format", "ednote", "urgency", "pub_status"}
+
 
 class WireError(ValueError):
     """What is wrong with a wire file, in one line an editor can act on."""
@@ -100,16 +108,37 @@ class Author:
 
 
 @dataclass(frozen=True)
+class WirePicture:
+    """A picture delivered with a story: a file beside it (or in its zip), with its words."""
+
+    href: str
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
 class WireStory:
+    """One agency story, whatever format it came in (plain text, NewsML-G2, NITF, ninjs)."""
+
     date: date
     headline: str
-    published_at: datetime
+    published_at: datetime  # the agency's time; readers see the editor's publish time
     paragraphs: tuple[str, ...]
     caption: str = ""
     credit: str = ""
     # The sign-off: an agency name, or the staff authors when the story is signed "BY ...".
     agency: str = ""
     authors: tuple[Author, ...] = ()
+    # From the IPTC formats (plain text has a dateline at most): identity, version, state.
+    guid: str = ""
+    version: int = 0
+    pub_status: str = "usable"  # usable, withheld or canceled (a kill)
+    urgency: int | None = None
+    dateline: str = ""
+    subjects: tuple[tuple[str, str], ...] = ()  # (IPTC Media Topic code, label)
+    ednote: str = ""
+    pictures: tuple[WirePicture, ...] = ()
+    format: str = "plain"
 
     @property
     def text(self) -> str:
@@ -119,9 +148,14 @@ class WireStory:
     @cached_property
     def checksum(self) -> str:
         """Changes whenever anything the importer stores would change."""
-        fields = asdict(self)
-        fields["published_at"] = self.published_at.astimezone(UTC).isoformat()
-        canonical = json.dumps(fields, default=str, ensure_ascii=False, sort_keys=True)
+        values = asdict(self)
+        values["published_at"] = self.published_at.astimezone(UTC).isoformat()
+        # Identity and delivery details are not content; fields at their default are left
+        # out, so stories imported before these fields existed keep their fingerprint.
+        for field in fields(self):
+            if field.name in NOT_CONTENT or values[field.name] == field.default:
+                values.pop(field.name)
+        canonical = json.dumps(values, default=str, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     @cached_property
@@ -129,14 +163,25 @@ class WireStory:
         """The story's identity across re-sends: who filed it, on which day, under what headline.
 
         Case, quote style and spacing are ignored, so a re-send with "curly" quotes or a
-        retyped capital is recognised as the same story.
+        retyped capital is recognised as the same story. An IPTC item is its guid.
         """
+        if self.guid:
+            return shortened(self.guid)
         source = normalized_slug(self.agency) if self.agency else "staff"
         reference = f"{source}:{self.date.isoformat()}:{normalized_slug(self.headline)}"
-        if len(reference) > REFERENCE_MAX_LENGTH:
-            digest = hashlib.sha256(reference.encode()).hexdigest()[:12]
-            reference = f"{reference[: REFERENCE_MAX_LENGTH - 13]}-{digest}"
-        return reference
+        return shortened(reference)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.pub_status != "usable"
+
+
+def shortened(reference: str) -> str:
+    """`reference` as it fits Article.source_reference, still unique."""
+    if len(reference) > REFERENCE_MAX_LENGTH:
+        digest = hashlib.sha256(reference.encode()).hexdigest()[:12]
+        reference = f"{reference[: REFERENCE_MAX_LENGTH - 13]}-{digest}"
+    return reference
 
 
 def normalized_slug(text: str) -> str:
@@ -185,6 +230,7 @@ def parse_wire(data: bytes, *, default_tz: tzinfo | None = None) -> WireStory:
     paragraphs = tuple(split_paragraphs(line for _, line in body))
     if not paragraphs:
         raise WireError("no body: only " + ("a caption and " if caption else "") + "a sign-off")
+    dateline, paragraphs = take_dateline(paragraphs)
     return WireStory(
         date=story_date,
         headline=headline,
@@ -194,7 +240,18 @@ def parse_wire(data: bytes, *, default_tz: tzinfo | None = None) -> WireStory:
         credit=credit,
         agency=agency,
         authors=authors,
+        dateline=dateline,
     )
+
+
+def take_dateline(paragraphs: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The dateline opening the lead ("SEOUL, Nov. 26 (Yonhap) --"), and the lead without it."""
+    if not paragraphs or not (match := DATELINE_LEAD.match(paragraphs[0])):
+        return "", paragraphs
+    lead = paragraphs[0][match.end() :]
+    if not lead:
+        return "", paragraphs
+    return match["place"], (lead[:1].upper() + lead[1:], *paragraphs[1:])
 
 
 def decode(data: bytes) -> list[str]:

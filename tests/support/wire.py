@@ -31,13 +31,56 @@ def story_bytes(
     return "\n".join(lines).encode()
 
 
-def import_file(path: Path, importer: WireImporter | None = None) -> ImportResult:
+def import_file(
+    path: Path, importer: WireImporter | None = None, *, name: str | None = None
+) -> ImportResult:
     """Import one file from disk, as the command does, and return its result."""
     importer = importer or WireImporter()
-    return next(importer.import_all([(str(path), lambda: read_path(path))]))
+    return next(importer.import_all([(name or str(path), lambda: read_path(path))]))
 
 
 def import_data(data: bytes, *, name: str, importer: WireImporter | None = None) -> ImportResult:
     """Import one file's bytes, as the desk's upload page does, and return its result."""
+    return import_all_data(data, name=name, importer=importer)[0]
+
+
+def import_all_data(
+    data: bytes, *, name: str, importer: WireImporter | None = None
+) -> list[ImportResult]:
+    """Every story in one file's bytes (a NewsML-G2 message may hold several)."""
     importer = importer or WireImporter()
-    return next(importer.import_all([(name, lambda: data)]))
+    return list(importer.import_all([(name, lambda: data)]))
+
+
+def newsml_bytes(
+    *,
+    guid: str = "urn:newsml:example.yna:20251126:ferry",
+    version: int = 1,
+    headline: str = "Busan opens new ferry terminal",
+    body: tuple[str, ...] = ("A ferry terminal opened on Wednesday.",),
+    status: str = "usable",
+    urgency: int = 3,
+    created: str = "2025-11-26T19:12:00+09:00",
+) -> bytes:
+    """A NewsML-G2 text item from Yonhap, made to order."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in body)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="{guid}" version="{version}"
+          standard="NewsML-G2" standardversion="2.34">
+  <itemMeta>
+    <itemClass qcode="ninat:text"/>
+    <provider qcode="nprov:YNA"><name>Yonhap</name></provider>
+    <versionCreated>{created}</versionCreated>
+    <pubStatus qcode="stat:{status}"/>
+  </itemMeta>
+  <contentMeta>
+    <urgency>{urgency}</urgency>
+    <dateline>BUSAN</dateline>
+    <creditline>Yonhap</creditline>
+    <headline>{headline}</headline>
+  </contentMeta>
+  <contentSet>
+    <inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml">
+      <body>{paragraphs}</body></html></inlineXML>
+  </contentSet>
+</newsItem>""".encode()

@@ -1,29 +1,9 @@
 from collections import Counter
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.wire.importer import ImportResult, Outcome, WireImporter
-
-
-def wire_files(paths: list[str]) -> list[Path]:
-    """The files to import: each file named, and every *.txt under each folder named."""
-    files = []
-    for given in map(Path, paths):
-        if given.is_dir():
-            files.extend(
-                sorted(
-                    path
-                    for path in given.rglob("*")
-                    # Dot files are editor and OS leftovers (._story.txt from macOS), not copy.
-                    if path.suffix.lower() == ".txt"
-                    and path.is_file()
-                    and not path.name.startswith(".")
-                )
-            )
-        else:
-            files.append(given)  # a missing file is reported as failed, with the others
-    return files
+from articles.wire.sources import count, entries, wire_files
 
 
 def summary(counts: Counter) -> str:
@@ -32,7 +12,8 @@ def summary(counts: Counter) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Import wire stories (files, or folders of *.txt) as draft articles. Importing a story "
+        "Import wire stories (files, zips, or folders of .txt, .xml, .json and .zip files: "
+        "plain text, NewsML-G2, NITF or ninjs) as draft articles. Importing a story "
         "again updates its draft if no editor has touched it, and otherwise leaves it alone."
     )
 
@@ -52,24 +33,26 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, dry_run, progress_every, verbosity, **options):
-        files = wire_files(paths)
+        paths = wire_files(paths)
+        # Read as the import reaches them: a zip of thousands is never all in memory.
+        files, total = entries(paths), count(paths)
         importer = WireImporter(dry_run=dry_run)
         counts: Counter = Counter()
         interactive = self.stdout.isatty()
-        for done, result in enumerate(importer.import_paths(files), start=1):
+        for done, result in enumerate(importer.import_all(files), start=1):
             counts[result.outcome] += 1
             self.report(result, dry_run=dry_run, verbosity=verbosity, interactive=interactive)
             if verbosity and interactive:
-                self.stdout.write(f"\r{done}/{len(files)} files", ending="")
+                self.stdout.write(f"\r{done}/{total} files", ending="")
                 self.stdout.flush()
             elif verbosity and progress_every > 0 and done % progress_every == 0:
-                self.stdout.write(f"{done}/{len(files)} files")
-        if verbosity and interactive and files:
+                self.stdout.write(f"{done}/{total} files")
+        if verbosity and interactive and total:
             self.stdout.write("")
         prefix = "Dry run (nothing written): " if dry_run else ""
         self.stdout.write(f"{prefix}{summary(counts)}")
         if counts[Outcome.FAILED]:
-            raise CommandError(f"{counts[Outcome.FAILED]} of {len(files)} files failed.")
+            raise CommandError(f"{counts[Outcome.FAILED]} of {total} files failed.")
 
     def report(self, result: ImportResult, *, dry_run, verbosity, interactive) -> None:
         """Failures always; each file's outcome in a dry run or with --verbosity 2."""
