@@ -42,6 +42,7 @@ def test_second_reader_is_served_from_the_cache_without_queries(client):
 
 def test_publishing_a_story_refreshes_cached_pages(client, django_capture_on_commit_callbacks):
     topic = TopicFactory(slug="defense")
+    ArticleFactory(published=True, headline="Earlier story").topics.add(topic)
     get(client)
     get(client, "/topics/defense/")
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,6 +1,7 @@
 import reversion
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from articles.media.fields import PictureField
@@ -10,6 +11,15 @@ from articles.media.uploads import random_name
 def portrait_upload_to(instance, filename: str) -> str:
     """Random stored names, as for photos: "kim-passport-scan.jpg" never reaches a URL."""
     return random_name("contributors", filename)
+
+
+class ContributorQuerySet(models.QuerySet):
+    def with_published_stories(self):
+        """Contributors credited on at least one story a reader can see."""
+        from articles.models.article import Article
+
+        visible = Article.objects.published().filter(bylines__contributor=OuterRef("pk"))
+        return self.filter(Exists(visible))
 
 
 class Contributor(models.Model):
@@ -39,6 +49,8 @@ class Contributor(models.Model):
         related_name="contributor",
         help_text="The login of this person, if they have one.",
     )
+
+    objects = ContributorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -169,7 +169,7 @@ class StoriesAtom(StoriesFeed):
 
 class TopicFeed(StoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        return get_object_or_404(Topic.objects.with_published_stories(), slug=slug)
 
     def title(self, topic):
         return f"{topic.name} | {settings.NEWSROOM['SITE_NAME']}"
@@ -192,7 +192,7 @@ class TopicAtom(TopicFeed):
 
 class SectionFeed(StoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(Section.objects.with_published_stories(), slug=slug)
 
     def title(self, section):
         return f"{section.name} | {settings.NEWSROOM['SITE_NAME']}"
@@ -215,7 +215,7 @@ class SectionAtom(SectionFeed):
 
 class ContributorFeed(StoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Contributor, slug=slug)
+        return get_object_or_404(Contributor.objects.with_published_stories(), slug=slug)
 
     def title(self, contributor):
         return f"{contributor.name} | {settings.NEWSROOM['SITE_NAME']}"

@@ -67,7 +67,7 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.with_published_stories(), slug=slug)
     page = keyset_page(
         request, Article.objects.published().in_topic(topic).newest_first().for_listing()
     )
@@ -75,7 +75,7 @@ def topic_detail(request, slug):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = get_object_or_404(Section.objects.with_published_stories(), slug=slug)
     page = keyset_page(
         request, Article.objects.published().in_section(section).newest_first().for_listing()
     )
@@ -83,7 +83,7 @@ def section_detail(request, slug):
 
 
 def contributor_detail(request, slug):
-    contributor = get_object_or_404(Contributor, slug=slug)
+    contributor = get_object_or_404(Contributor.objects.with_published_stories(), slug=slug)
     page = keyset_page(
         request,
         Article.objects.published().by_contributor(contributor).newest_first().for_listing(),
