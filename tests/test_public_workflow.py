@@ -152,7 +152,7 @@ def test_preview_lifetime_is_a_setting(client, draft, settings):
 )
 def test_tampered_preview_links_are_not_found(client, draft, tamper):
     other = ArticleFactory(headline="Someone else's draft")
-    token = tamper(signing.dumps(draft.pk, salt=SALT), other)
+    token = tamper(preview_token(draft), other)
     response = client.get(reverse("articles:preview", args=[token]))
     assert response.status_code == 404
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import formats, timezone
@@ -165,6 +165,7 @@ class WorkflowAdminMixin:
             preview_link=request.build_absolute_uri(preview_url(obj))
             if obj and editable and obj.status != Article.Status.KILLED
             else None,
+            revoke_previews_url=admin_url("revoke_previews", obj.pk) if obj else None,
             preview_hours=round(settings.NEWSROOM["PREVIEW_MAX_AGE"] / timedelta(hours=1)),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -269,6 +270,24 @@ class WorkflowAdminMixin:
             return redirect(admin_url("change", article.pk))
         return self.render_kill_page(request, form, [article], bulk=False)
 
+    def revoke_previews_view(self, request, object_id):
+        """End every preview link of a story (a link sent to the wrong person, say)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such story.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        article.revoke_previews()
+        self.message_user(
+            request,
+            f"“{article}”: every preview link sent so far has stopped working. "
+            "The link above is a new one.",
+            messages.SUCCESS,
+        )
+        return redirect(admin_url("change", article.pk))
+
     def render_kill_page(self, request, form, articles, *, bulk):
         return desk_page(
             self,
@@ -284,5 +303,10 @@ class WorkflowAdminMixin:
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/kill/", wrap(self.kill_view), name="articles_article_kill"),
+            path(
+                "<path:object_id>/revoke-previews/",
+                wrap(self.revoke_previews_view),
+                name="articles_article_revoke_previews",
+            ),
             *super().get_urls(),
         ]

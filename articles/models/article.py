@@ -264,6 +264,8 @@ class Article(ArticleWorkflow, models.Model):
     # Moves on with every save, so a form opened before someone else's save is refused rather
     # than silently overwriting it (see ArticleForm).
     version = models.PositiveIntegerField(default=0, editable=False)
+    # Signed into every preview link; moving it on ends every link issued before (previews.py).
+    preview_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

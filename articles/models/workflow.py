@@ -63,6 +63,9 @@ TRANSITIONS = {
     ]
 }  # fmt: skip
 del S
+# A preview link shows a draft before readers see it: once the story goes live, comes down or
+# is killed, links shared before have served their purpose.
+ENDS_PREVIEWS = frozenset({"publish", "unpublish", "kill"})
 
 # Custom permissions, declared in Article.Meta; the roles migration hands them to the groups.
 PERMISSIONS = [
@@ -187,6 +190,13 @@ class ArticleWorkflow:
         """Bring a killed story back as a draft."""
         return self._transition("restore", by=by, note=note)
 
+    def revoke_previews(self) -> None:
+        """End every preview link issued for this story so far; new links work."""
+        type(self)._default_manager.filter(pk=self.pk).update(
+            preview_generation=models.F("preview_generation") + 1
+        )
+        self.refresh_from_db(fields=["preview_generation"])
+
     def _transition(self, name: str, *, by, note: str = "", prepare=None):
         transition = TRANSITIONS[name]
         if self.pk is None:
@@ -196,7 +206,14 @@ class ArticleWorkflow:
         with transaction.atomic(), reversion.create_revision():
             # Lock the row: two editors pressing Publish at once make one transition, not two.
             locked = type(self)._default_manager.select_for_update().get(pk=self.pk)
-            for field in ["status", "publish_at", "embargo_until", "first_published_at", "version"]:
+            for field in [
+                "status",
+                "publish_at",
+                "embargo_until",
+                "first_published_at",
+                "version",
+                "preview_generation",
+            ]:
                 setattr(self, field, getattr(locked, field))
             # What is stored now, not what this copy was loaded with: the page cache decides
             # from it whether the story was public, so a take-down is never missed.
@@ -207,6 +224,9 @@ class ArticleWorkflow:
                     f"“{transition.label}” is not possible from there."
                 )
             changed = prepare() if prepare else []
+            if name in ENDS_PREVIEWS:
+                self.preview_generation += 1
+                changed = [*changed, "preview_generation"]
             from_status, self.status = self.status, transition.target
             if by is not None:
                 self.updated_by = by

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Contributor, Correction, Section, Topic
-from articles.previews import article_id_from
+from articles.previews import preview_from
 from articles.public import sitemaps
 from articles.public.pagination import keyset_page, paginate
 from articles.search import clean_query
@@ -104,10 +104,13 @@ def redirect_renamed_story(slug):
 @never_cache
 def preview(request, token):
     """A story as readers would see it, for anyone holding a valid signed link."""
-    article_id = article_id_from(token)
-    if article_id is None:
+    signed = preview_from(token)
+    if signed is None:
         raise Http404("This preview link is not valid, or has expired.")
-    article = get_object_or_404(Article.objects.previewable().for_detail(), pk=article_id)
+    article_id, generation = signed
+    article = get_object_or_404(
+        Article.objects.previewable().for_detail(), pk=article_id, preview_generation=generation
+    )
     if article.publish_at is None:
         # Shown as if published now; nothing is saved.
         article.publish_at = timezone.now()
