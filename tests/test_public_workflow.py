@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from articles.previews import SALT, preview_token, preview_url
+from articles.previews import preview_token, preview_url
 from tests.support.factories import (
     ArticleFactory,
     BylineFactory,
