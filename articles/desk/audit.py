@@ -1,17 +1,33 @@
-"""The audit trail of every story's state changes: read-only, for whoever may view it."""
+"""The audit trail of every story's state changes: read-only, for whoever may view it.
+
+Each reader of the trail sees the state changes of the stories they may read, and kill
+reasons only if they may kill stories (`ArticleTransition.objects.readable_by()`).
+"""
 
 from django.contrib import admin
 
 from articles.models import ArticleTransition
+from articles.models.workflow import reads_kill_reasons
 
 
 @admin.register(ArticleTransition)
 class ArticleTransitionAdmin(admin.ModelAdmin):
-    list_display = ["at", "article", "from_status", "to_status", "by", "note"]
+    list_display = ["at", "article", "from_status", "to_status", "by", "reason"]
     list_filter = ["to_status", "from_status", "at"]
     list_select_related = ["article", "by"]
-    search_fields = ["article__headline", "note", "by__username"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).readable_by(request.user)
+
+    def get_search_fields(self, request):
+        # Searching the notes would let anyone probe kill reasons word by word.
+        fields = ["article__headline", "by__username"]
+        return [*fields, "note"] if reads_kill_reasons(request.user) else fields
+
+    @admin.display(description="Note")
+    def reason(self, transition):
+        return transition.shown_note
 
     def has_add_permission(self, request):
         return False

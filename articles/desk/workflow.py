@@ -45,7 +45,7 @@ class TransitionInline(admin.TabularInline):
     """The story's audit trail, read-only, newest first."""
 
     model = ArticleTransition
-    fields = ["at", "from_status", "to_status", "by", "note"]
+    fields = ["at", "from_status", "to_status", "by", "reason"]
     readonly_fields = fields
     ordering = ["-at", "-pk"]
     extra = 0
@@ -53,7 +53,11 @@ class TransitionInline(admin.TabularInline):
     verbose_name_plural = "state changes (audit trail)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
+        return super().get_queryset(request).readable_by(request.user).select_related("by")
+
+    @admin.display(description="Note")
+    def reason(self, transition):
+        return transition.shown_note
 
     def has_add_permission(self, request, obj=None):
         return False

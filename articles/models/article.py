@@ -18,11 +18,11 @@ from articles.models.contributor import Byline, Contributor, credit_lines
 from articles.models.photo import ArticlePhoto
 from articles.models.redirect import FormerSlug
 from articles.models.topic import TaggedArticle
-from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow
+from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow, WorkflowQuerySet
 from articles.sanitize import SanitizedHTMLField
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(WorkflowQuerySet):
     def published(self):
         """The one rule for what a reader may see: published, due, and out of any embargo."""
         now = timezone.now()

@@ -77,6 +77,31 @@ PERMISSIONS = [
 ]
 
 
+def reads_every_story(user) -> bool:
+    """Editors and administrators read every story on the desk; others only some."""
+    return user.is_active and user.has_perm("articles.change_any_article")
+
+
+def reads_kill_reasons(user) -> bool:
+    """Kill reasons are often legal: for those who may kill a story (editors, administrators)."""
+    return user.is_active and user.has_perm("articles.kill_article")
+
+
+class WorkflowQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """The one rule for what the desk shows `user`: every story to editors; to anyone else
+        the stories they created or are bylined on, plus those readers can see."""
+        if reads_every_story(user):
+            return self
+        from articles.models.contributor import Byline
+
+        bylined = Byline.objects.filter(contributor__user=user).values("article")
+        public = self.model.objects.published().values("pk")
+        return self.filter(
+            models.Q(created_by=user) | models.Q(pk__in=bylined) | models.Q(pk__in=public)
+        )
+
+
 class ArticleWorkflow:
     """Transition methods for `Article`; kept here so the model's module stays about its data."""
 
@@ -244,6 +269,22 @@ class ArticleTransitionQuerySet(models.QuerySet):
     def newest_first(self):
         """Latest transition first."""
         return self.order_by("-at", "-pk")
+
+    def readable_by(self, user):
+        """State changes of the stories `user` may read, with `shown_note`: the note, or
+        nothing for a kill reason they may not read."""
+        from articles.models.article import Article
+
+        rows = self.filter(article__in=Article.objects.readable_by(user).values("pk"))
+        if reads_kill_reasons(user):
+            return rows.annotate(shown_note=models.F("note"))
+        return rows.annotate(
+            shown_note=models.Case(
+                models.When(to_status=ArticleStatus.KILLED, then=models.Value("")),
+                default=models.F("note"),
+                output_field=models.TextField(),
+            )
+        )
 
 
 class ArticleTransition(models.Model):
