@@ -220,6 +220,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
+# Beside it, a username is locked from every address after this many failures within the
+# cool-off (a guesser with many addresses); its owner still signs in with an authenticator.
+NEWSROOM_USERNAME_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_USERNAME_FAILURE_LIMIT", "20"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address as the proxies in front of the site report it (articles/signin.py).
 AXES_CLIENT_IP_CALLABLE = "newsroom.signin.client_ip"
