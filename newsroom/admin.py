@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.decorators import method_decorator
 
+from newsroom.ratelimit import rate_limited
 from newsroom.signin import StaffSignInForm, two_factor_required
 
 
@@ -16,6 +18,7 @@ class NewsroomAdminSite(admin.AdminSite):
     index_title = "Desk"
     login_form = StaffSignInForm
 
+    @method_decorator(rate_limited("login", methods=("POST",)))
     def login(self, request, extra_context=None):
         context = {"two_factor_required": two_factor_required(), **(extra_context or {})}
         return super().login(request, context)

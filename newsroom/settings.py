@@ -227,6 +227,22 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address as the proxies in front of the site report it (articles/signin.py).
 AXES_CLIENT_IP_CALLABLE = "newsroom.signin.client_ip"
 NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", "0"))
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit written "requests/seconds", e.g. "30/60"."""
+    requests, seconds = os.environ.get(name, default).split("/")
+    return int(requests), int(seconds)
+
+
+# Per client address (newsroom/ratelimit.py); cached pages never count.
+NEWSROOM_RATE_LIMITS = {
+    "search": env_rate("NEWSROOM_RATE_SEARCH", "30/60"),
+    "preview": env_rate("NEWSROOM_RATE_PREVIEW", "30/60"),
+    "login": env_rate("NEWSROOM_RATE_LOGIN", "20/60"),
+    "csp-report": env_rate("NEWSROOM_RATE_CSP_REPORT", "20/60"),
+}
+NEWSROOM_RATE_LIMIT_CACHE = "default"
 # How authenticator apps label the newsroom's entry.
 OTP_TOTP_ISSUER = NEWSROOM["SITE_NAME"]
 

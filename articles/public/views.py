@@ -13,6 +13,7 @@ from articles.previews import preview_from
 from articles.public import sitemaps
 from articles.public.pagination import keyset_page, paginate
 from articles.search import clean_query
+from newsroom.ratelimit import rate_limited
 
 HOME_LATEST = 12
 RELATED_STORIES = 4
@@ -102,6 +103,7 @@ def redirect_renamed_story(slug):
 
 
 @never_cache
+@rate_limited("preview")
 def preview(request, token):
     """A story as readers would see it, for anyone holding a valid signed link."""
     signed = preview_from(token)
@@ -127,6 +129,7 @@ def corrections(request):
     return render(request, "articles/corrections.html", {"page": page})
 
 
+@rate_limited("search")
 def search(request):
     query = clean_query(request.GET.get("q"))
     page = (
