@@ -109,12 +109,32 @@ TEMPLATES = [
     },
 ]
 
+
+def database_timeouts(engine: str, *, connect_seconds: int, statement_ms: int) -> dict:
+    """PostgreSQL connection options that bound how long a request waits for the database.
+
+    A database that hangs must cost a request seconds, then the 503 page (newsroom/health.py),
+    not a worker for as long as the kernel keeps the connection open.
+    """
+    if "postgresql" not in engine:
+        return {}
+    return {"connect_timeout": connect_seconds, "options": f"-c statement_timeout={statement_ms}"}
+
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
+}
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),
+    **database_timeouts(
+        DATABASES["default"]["ENGINE"],
+        connect_seconds=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")),
+        statement_ms=int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "5000")),
+    ),
 }
 
 CACHE_URL = os.environ.get("CACHE_URL", "")
