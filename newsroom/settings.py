@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Remembers the address and browser of the request for the stories' audit trail.
+    "articles.alerts.ClientMiddleware",
     # The signed marker that lets a signed-in editor's browser skip the page cache.
     "newsroom.staff_marker.StaffMarkerMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -265,6 +267,13 @@ NEWSROOM_RATE_LIMITS = {
     "csp-report": env_rate("NEWSROOM_RATE_CSP_REPORT", "20/60"),
 }
 NEWSROOM_RATE_LIMIT_CACHE = "default"
+
+# Alerts on publishes (articles/alerts.py): the newsroom's usual hours, local time, as
+# "start-end" (start included, end not), and "more than N publishes in M minutes".
+NEWSROOM_USUAL_HOURS = tuple(
+    int(hour) for hour in os.environ.get("NEWSROOM_USUAL_HOURS", "6-23").split("-")
+)
+NEWSROOM_PUBLISH_BURST = env_rate("NEWSROOM_PUBLISH_BURST", "10/10")
 # How authenticator apps label the newsroom's entry.
 OTP_TOTP_ISSUER = NEWSROOM["SITE_NAME"]
 

@@ -6,13 +6,13 @@ reasons only if they may kill stories (`ArticleTransition.objects.readable_by()`
 
 from django.contrib import admin
 
-from articles.models import ArticleTransition
+from articles.models import Alert, ArticleTransition
 from articles.models.workflow import reads_kill_reasons
 
 
 @admin.register(ArticleTransition)
 class ArticleTransitionAdmin(admin.ModelAdmin):
-    list_display = ["at", "article", "from_status", "to_status", "by", "reason"]
+    list_display = ["at", "article", "from_status", "to_status", "by", "reason", "address"]
     list_filter = ["to_status", "from_status", "at"]
     list_select_related = ["article", "by"]
     date_hierarchy = "at"
@@ -28,6 +28,32 @@ class ArticleTransitionAdmin(admin.ModelAdmin):
     @admin.display(description="Note")
     def reason(self, transition):
         return transition.shown_note
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    """Alerts on publishes that look like a stolen account at work: for administrators."""
+
+    list_display = ["at", "kind", "user", "article", "address", "message"]
+    list_filter = ["kind", "at"]
+    list_select_related = ["user", "article"]
+    search_fields = ["message", "user__username", "address"]
+    date_hierarchy = "at"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.has_perm("articles.view_alert")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
 
     def has_add_permission(self, request):
         return False

@@ -45,7 +45,7 @@ class TransitionInline(admin.TabularInline):
     """The story's audit trail, read-only, newest first."""
 
     model = ArticleTransition
-    fields = ["at", "from_status", "to_status", "by", "reason"]
+    fields = ["at", "from_status", "to_status", "by", "reason", "address"]
     readonly_fields = fields
     ordering = ["-at", "-pk"]
     extra = 0

@@ -1,3 +1,4 @@
+from articles.models.alert import Alert
 from articles.models.article import Article, ArticleQuerySet
 from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
@@ -9,6 +10,7 @@ from articles.models.topic import TaggedArticle, Topic, TopicAlias
 from articles.models.workflow import ArticleTransition, TransitionError
 
 __all__ = [
+    "Alert",
     "Article",
     "ArticlePhoto",
     "ArticleTransition",

@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import formats, timezone
 
+from articles import alerts
+
 
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -260,9 +262,19 @@ class ArticleWorkflow:
             reversion.set_comment(
                 "; ".join(filter(None, [reversion.get_comment(), transition.label]))
             )
-            return ArticleTransition.objects.create(
-                article=self, from_status=from_status, to_status=self.status, by=by, note=note
+            address, user_agent = alerts.current_client()
+            row = ArticleTransition.objects.create(
+                article=self,
+                from_status=from_status,
+                to_status=self.status,
+                by=by,
+                note=note,
+                address=address,
+                user_agent=user_agent,
             )
+            if name == "publish":
+                alerts.check_publish(row)
+            return row
 
 
 class ArticleTransitionQuerySet(models.QuerySet):
@@ -301,6 +313,9 @@ class ArticleTransition(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    # Where the change came from (articles/alerts.py): empty for scripts and importers.
+    address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
 
     objects = ArticleTransitionQuerySet.as_manager()
 
