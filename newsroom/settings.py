@@ -289,8 +289,13 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
+        # Violations go to newsroom/csp_reports.py: report-to for current browsers (with the
+        # Reporting-Endpoints header, newsroom/csp.py), report-uri for the others.
+        "report-uri": "/csp-report/",
+        "report-to": "csp",
     }
 }
+NEWSROOM_CSP_REPORTS_KEPT = int(os.environ.get("NEWSROOM_CSP_REPORTS_KEPT", "500"))
 # The desk (/admin/) differs in one directive: the rich-text editor (Tiptap) inserts a
 # <style> element without a nonce. Style attributes and every script stay as strict.
 ADMIN_CONTENT_SECURITY_POLICY_REPLACE = {"style-src-elem": [SELF, UNSAFE_INLINE]}

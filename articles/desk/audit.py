@@ -6,7 +6,7 @@ reasons only if they may kill stories (`ArticleTransition.objects.readable_by()`
 
 from django.contrib import admin
 
-from articles.models import Alert, ArticleTransition
+from articles.models import Alert, ArticleTransition, CspViolation
 from articles.models.workflow import reads_kill_reasons
 
 
@@ -63,3 +63,17 @@ class AlertAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CspViolation)
+class CspViolationAdmin(AlertAdmin):
+    """What browsers reported blocking (newsroom/csp_reports.py): for administrators."""
+
+    list_display = ["last_seen", "directive", "blocked", "document", "count", "first_seen"]
+    list_filter = ["directive"]
+    list_select_related = []
+    search_fields = ["blocked", "document"]
+    date_hierarchy = "last_seen"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.has_perm("articles.view_cspviolation")

@@ -1,4 +1,4 @@
-from articles.models.alert import Alert
+from articles.models.alert import Alert, CspViolation
 from articles.models.article import Article, ArticleQuerySet
 from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
@@ -18,6 +18,7 @@ __all__ = [
     "Byline",
     "Contributor",
     "Correction",
+    "CspViolation",
     "FormerSlug",
     "Photo",
     "Section",

@@ -29,3 +29,30 @@ class Alert(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class CspViolation(models.Model):
+    """One distinct Content-Security-Policy violation browsers reported, with how often.
+
+    At most NEWSROOM_CSP_REPORTS_KEPT rows: a flood of made-up reports fills the table once,
+    then only counts (newsroom/csp_reports.py).
+    """
+
+    directive = models.CharField(max_length=100)
+    blocked = models.CharField(max_length=500)
+    document = models.CharField(max_length=500)
+    count = models.PositiveIntegerField(default=1)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = "CSP violation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directive", "blocked", "document"], name="csp_violation_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.directive}: {self.blocked}"
