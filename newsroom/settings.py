@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in the address or query string is a 400 here, never a database error later.
+    "newsroom.hostile_input.RefuseNulMiddleware",
     # ETag and 304 answers, computed on what the page cache returns.
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache: every response gets its policy, cached pages included.
