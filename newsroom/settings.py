@@ -34,10 +34,10 @@ IS_PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env_bool("DJANGO_DEBUG", default=not IS_PRODUCTION)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
-if IS_PRODUCTION and (DEBUG or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 40):
+if IS_PRODUCTION and (DEBUG or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
         "DJANGO_ENV=production needs DJANGO_DEBUG off and a real DJANGO_SECRET_KEY "
-        "(at least 40 characters)."
+        "(at least 50 characters, as `check --deploy` asks)."
     )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -276,6 +276,8 @@ NEWSROOM_USUAL_HOURS = tuple(
     int(hour) for hour in os.environ.get("NEWSROOM_USUAL_HOURS", "6-23").split("-")
 )
 NEWSROOM_PUBLISH_BURST = env_rate("NEWSROOM_PUBLISH_BURST", "10/10")
+# After sign-in without a usable `next=` (missing, or another site's): the desk.
+LOGIN_REDIRECT_URL = "admin:index"
 # How authenticator apps label the newsroom's entry.
 OTP_TOTP_ISSUER = NEWSROOM["SITE_NAME"]
 

@@ -5,9 +5,11 @@
 - history.py: revisions, compare and restore.
 - calendar.py: the editorial calendar.
 - library.py: photos, contributors, sections and topics.
-- audit.py: the read-only audit trail of every story.
+- audit.py: the read-only audit trail of every story, alerts and CSP violations.
+- accounts.py: staff accounts (only a superuser makes a superuser).
 - forms.py, revisions.py, pages.py: the forms, the revision logic, and the one helper that
   renders a desk page with the admin's context.
 """
 
-from articles.desk import audit, library, stories  # noqa: F401  (each module registers its admins)
+# Each module registers its admins.
+from articles.desk import accounts, audit, library, stories  # noqa: F401

@@ -89,7 +89,20 @@ class WorkflowAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
+        if obj is not None and obj.readers_may_have_seen:
+            return False  # nothing readers have seen is hard-deleted: kill it instead
         return allowed and (obj is None or obj.editable_by(request.user))
+
+    def get_deleted_objects(self, objs, request):
+        # The list action "Delete selected" asks no per-story permission: stories readers
+        # may have seen are listed as protected, which refuses the whole deletion.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        seen = [
+            f"“{story}”: readers have seen it; kill it instead"
+            for story in objs
+            if story.readers_may_have_seen
+        ]
+        return deleted, counts, perms_needed, [*protected, *seen]
 
     def has_submit_permission(self, request):
         return request.user.has_perm(TRANSITIONS["submit"].permission)

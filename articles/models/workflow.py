@@ -113,6 +113,14 @@ class ArticleWorkflow:
             return True
         return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
 
+    @property
+    def readers_may_have_seen(self) -> bool:
+        """Whether the story was ever public: such a story is killed, never deleted."""
+        return self.first_published_at is not None or self.status in {
+            ArticleStatus.PUBLISHED,
+            ArticleStatus.UNPUBLISHED,
+        }
+
     def editable_by(self, user) -> bool:
         """Whether `user` may change this story: any story for editors, their own drafts for
         reporters."""
