@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.decorators import method_decorator
 
 from newsroom.ratelimit import rate_limited
-from newsroom.signin import StaffSignInForm, two_factor_required
+from newsroom.signin import StaffSignInForm, two_factor_required, two_factor_required_for
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -26,4 +26,14 @@ class NewsroomAdminSite(admin.AdminSite):
     def has_permission(self, request):
         if not super().has_permission(request):
             return False
-        return not two_factor_required() or request.user.is_verified()
+        return not two_factor_required_for(request.user) or request.user.is_verified()
+
+    def get_urls(self):
+        from django.urls import path
+
+        from newsroom.two_factor import two_factor_view
+
+        return [
+            path("two-factor/", self.admin_view(two_factor_view), name="two_factor"),
+            *super().get_urls(),
+        ]

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # One-time backup codes, for a lost phone (newsroom/two_factor.py).
+    "django_otp.plugins.otp_static",
     "articles",
 ]
 
@@ -236,6 +238,11 @@ NEWSROOM = {
     "STAFF_SESSION_SECONDS": int(os.environ.get("NEWSROOM_STAFF_SESSION_HOURS", "8")) * 3600,
     # Every staff sign-in needs an authenticator code (off: only for those who set one up).
     "REQUIRE_TWO_FACTOR": env_bool("NEWSROOM_REQUIRE_2FA", default=False),
+    # Members of these groups (and superusers) always need an authenticator code. In
+    # production, Editors and Administrators by default; NEWSROOM_2FA_ROLES="" opts out.
+    "TWO_FACTOR_ROLES": env_list(
+        "NEWSROOM_2FA_ROLES", "Editor,Administrator" if IS_PRODUCTION else ""
+    ),
 }
 
 # Sign-in throttling (django-axes): a username is locked out from one address after

@@ -19,12 +19,26 @@ from django.db.models import Sum
 from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.forms import OTPAuthenticationFormMixin
+from django_otp.plugins.otp_static.models import StaticDevice
 
 logger = logging.getLogger(__name__)
 
 
 def two_factor_required() -> bool:
+    """Whether every staff member needs an authenticator code."""
     return settings.NEWSROOM["REQUIRE_TWO_FACTOR"]
+
+
+def two_factor_required_for(user) -> bool:
+    """Whether `user` needs an authenticator code: everyone with REQUIRE_TWO_FACTOR, else
+    superusers and members of NEWSROOM["TWO_FACTOR_ROLES"] (Editors and Administrators in
+    production)."""
+    if two_factor_required():
+        return True
+    roles = settings.NEWSROOM["TWO_FACTOR_ROLES"]
+    if not roles or not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=roles).exists()
 
 
 def client_ip(request) -> str | None:
@@ -63,6 +77,14 @@ def has_authenticator(username: str) -> bool:
 def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     """django-axes locked a username out from one address."""
     logger.warning("Sign-in locked: username %r from %s.", username, ip_address)
+
+
+def device_for_code(devices, code: str):
+    """The device a typed code is for: digits are an app's, anything else a backup code."""
+    backup = [d for d in devices if isinstance(d, StaticDevice)]
+    apps = [d for d in devices if not isinstance(d, StaticDevice)]
+    candidates = apps if code.strip().isdigit() or not backup else backup
+    return candidates[0] if len(candidates) == 1 else None
 
 
 class StaffSignInForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
@@ -116,12 +138,15 @@ class StaffSignInForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
         user = self.get_user()
         devices = list(devices_for_user(user)) if user else []
         if not devices:
-            if user and two_factor_required():
+            if user and two_factor_required_for(user):
                 raise ValidationError(self.no_device_message, code="no_device")
             return cleaned_data
-        if not cleaned_data.get("otp_device") and len(devices) == 1:
-            # One authenticator: nothing to choose, so the form does not ask.
-            cleaned_data["otp_device"] = devices[0].persistent_id
+        if not cleaned_data.get("otp_device"):
+            # Nothing to choose: the code says which it is (six digits from the app, or a
+            # backup code), so the form does not ask.
+            device = device_for_code(devices, cleaned_data.get("otp_token") or "")
+            if device is not None:
+                cleaned_data["otp_device"] = device.persistent_id
         self.clean_otp(user)
         return cleaned_data
 
