@@ -22,7 +22,8 @@ def public_patterns() -> list[str]:
     import re
 
     patterns = []
-    for pattern in get_resolver().url_patterns[-1].url_patterns:
+    (public,) = [p for p in get_resolver().url_patterns if getattr(p, "app_name", "") == "articles"]
+    for pattern in public.url_patterns:
         route = str(pattern.pattern)
         patterns.append(re.sub(r"<[^>]+>", "{}", route))
     return patterns
