@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.decorators import method_decorator
 
-from newsroom.signin import StaffSignInForm, two_factor_required
+from newsroom.ratelimit import rate_limited
+from newsroom.signin import StaffSignInForm, two_factor_required, two_factor_required_for
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -16,6 +18,7 @@ class NewsroomAdminSite(admin.AdminSite):
     index_title = "Desk"
     login_form = StaffSignInForm
 
+    @method_decorator(rate_limited("login", methods=("POST",)))
     def login(self, request, extra_context=None):
         context = {"two_factor_required": two_factor_required(), **(extra_context or {})}
         return super().login(request, context)
@@ -23,4 +26,14 @@ class NewsroomAdminSite(admin.AdminSite):
     def has_permission(self, request):
         if not super().has_permission(request):
             return False
-        return not two_factor_required() or request.user.is_verified()
+        return not two_factor_required_for(request.user) or request.user.is_verified()
+
+    def get_urls(self):
+        from django.urls import path
+
+        from newsroom.two_factor import two_factor_view
+
+        return [
+            path("two-factor/", self.admin_view(two_factor_view), name="two_factor"),
+            *super().get_urls(),
+        ]

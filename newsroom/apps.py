@@ -8,6 +8,7 @@ class NewsroomAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
-        from newsroom import signin
+        from newsroom import signin, staff_marker
 
         signin.connect_signals()
+        staff_marker.connect_signals()

@@ -20,6 +20,12 @@ def is_desk(request) -> bool:
 class NewsroomCSPMiddleware(CSPMiddleware):
     """django-csp's middleware, applying ADMIN_CONTENT_SECURITY_POLICY_REPLACE on the desk."""
 
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # Names the endpoint that the policy's `report-to csp` sends violations to.
+        response.setdefault("Reporting-Endpoints", 'csp="/csp-report/"')
+        return response
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and parts.replace is None and is_desk(request):

@@ -38,10 +38,10 @@ IS_PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env_bool("DJANGO_DEBUG", default=not IS_PRODUCTION)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
-if IS_PRODUCTION and (DEBUG or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 40):
+if IS_PRODUCTION and (DEBUG or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
         "DJANGO_ENV=production needs DJANGO_DEBUG off and a real DJANGO_SECRET_KEY "
-        "(at least 40 characters)."
+        "(at least 50 characters, as `check --deploy` asks)."
     )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -72,11 +72,15 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # One-time backup codes, for a lost phone (newsroom/two_factor.py).
+    "django_otp.plugins.otp_static",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in the address or query string is a 400 here, never a database error later.
+    "newsroom.hostile_input.RefuseNulMiddleware",
     # ETag and 304 answers, computed on what the page cache returns.
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache: every response gets its policy, cached pages included.
@@ -89,6 +93,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Remembers the address and browser of the request for the stories' audit trail.
+    "articles.alerts.ClientMiddleware",
+    # The signed marker that lets a signed-in editor's browser skip the page cache.
+    "newsroom.staff_marker.StaffMarkerMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -115,12 +123,32 @@ TEMPLATES = [
     },
 ]
 
+
+def database_timeouts(engine: str, *, connect_seconds: int, statement_ms: int) -> dict:
+    """PostgreSQL connection options that bound how long a request waits for the database.
+
+    A database that hangs must cost a request seconds, then the 503 page (newsroom/health.py),
+    not a worker for as long as the kernel keeps the connection open.
+    """
+    if "postgresql" not in engine:
+        return {}
+    return {"connect_timeout": connect_seconds, "options": f"-c statement_timeout={statement_ms}"}
+
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
+}
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),
+    **database_timeouts(
+        DATABASES["default"]["ENGINE"],
+        connect_seconds=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")),
+        statement_ms=int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "5000")),
+    ),
 }
 
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -228,6 +256,11 @@ NEWSROOM = {
     ],
     # The public address of the site: ninjs URIs and links in the API and webhooks use it.
     "SITE_URL": os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000"),
+    # Members of these groups (and superusers) always need an authenticator code. In
+    # production, Editors and Administrators by default; NEWSROOM_2FA_ROLES="" opts out.
+    "TWO_FACTOR_ROLES": env_list(
+        "NEWSROOM_2FA_ROLES", "Editor,Administrator" if IS_PRODUCTION else ""
+    ),
 }
 
 # The content API (articles/api/, docs/api.md). Partners use keys made in the desk; with
@@ -278,12 +311,40 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
+# Beside it, a username is locked from every address after this many failures within the
+# cool-off (a guesser with many addresses); its owner still signs in with an authenticator.
+NEWSROOM_USERNAME_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_USERNAME_FAILURE_LIMIT", "20"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address as the proxies in front of the site report it (newsroom/signin.py).
 AXES_CLIENT_IP_CALLABLE = "newsroom.signin.client_ip"
 # No version banner at every start-up; lockouts are still logged.
 AXES_VERBOSE = False
 NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES", "0"))
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit written "requests/seconds", e.g. "30/60"."""
+    requests, seconds = os.environ.get(name, default).split("/")
+    return int(requests), int(seconds)
+
+
+# Per client address (newsroom/ratelimit.py); cached pages never count.
+NEWSROOM_RATE_LIMITS = {
+    "search": env_rate("NEWSROOM_RATE_SEARCH", "30/60"),
+    "preview": env_rate("NEWSROOM_RATE_PREVIEW", "30/60"),
+    "login": env_rate("NEWSROOM_RATE_LOGIN", "20/60"),
+    "csp-report": env_rate("NEWSROOM_RATE_CSP_REPORT", "20/60"),
+}
+NEWSROOM_RATE_LIMIT_CACHE = "default"
+
+# Alerts on publishes (articles/alerts.py): the newsroom's usual hours, local time, as
+# "start-end" (start included, end not), and "more than N publishes in M minutes".
+NEWSROOM_USUAL_HOURS = tuple(
+    int(hour) for hour in os.environ.get("NEWSROOM_USUAL_HOURS", "6-23").split("-")
+)
+NEWSROOM_PUBLISH_BURST = env_rate("NEWSROOM_PUBLISH_BURST", "10/10")
+# After sign-in without a usable `next=` (missing, or another site's): the desk.
+LOGIN_REDIRECT_URL = "admin:index"
 # How authenticator apps label the newsroom's entry.
 OTP_TOTP_ISSUER = NEWSROOM["SITE_NAME"]
 
@@ -299,8 +360,13 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
+        # Violations go to newsroom/csp_reports.py: report-to for current browsers (with the
+        # Reporting-Endpoints header, newsroom/csp.py), report-uri for the others.
+        "report-uri": "/csp-report/",
+        "report-to": "csp",
     }
 }
+NEWSROOM_CSP_REPORTS_KEPT = int(os.environ.get("NEWSROOM_CSP_REPORTS_KEPT", "500"))
 # The desk (/admin/) differs in one directive: the rich-text editor (Tiptap) inserts a
 # <style> element without a nonce. Style attributes and every script stay as strict.
 ADMIN_CONTENT_SECURITY_POLICY_REPLACE = {"style-src-elem": [SELF, UNSAFE_INLINE]}

@@ -7,16 +7,38 @@ for its code; with the setting on, every staff member is, and one without an aut
 cannot sign in until an administrator sets one up (`manage.py add_authenticator`).
 """
 
+import logging
+
+from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.forms import OTPAuthenticationFormMixin
+from django_otp.plugins.otp_static.models import StaticDevice
+
+logger = logging.getLogger(__name__)
 
 
 def two_factor_required() -> bool:
+    """Whether every staff member needs an authenticator code."""
     return settings.NEWSROOM["REQUIRE_TWO_FACTOR"]
+
+
+def two_factor_required_for(user) -> bool:
+    """Whether `user` needs an authenticator code: everyone with REQUIRE_TWO_FACTOR, else
+    superusers and members of NEWSROOM["TWO_FACTOR_ROLES"] (Editors and Administrators in
+    production)."""
+    if two_factor_required():
+        return True
+    roles = settings.NEWSROOM["TWO_FACTOR_ROLES"]
+    if not roles or not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=roles).exists()
 
 
 def client_ip(request) -> str | None:
@@ -33,6 +55,36 @@ def client_ip(request) -> str | None:
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def username_locked(username: str | None) -> bool:
+    """Whether `username` had NEWSROOM_LOGIN_USERNAME_FAILURE_LIMIT failed sign-ins within the
+    cool-off, from any number of addresses (django-axes counts each address on its own)."""
+    if not username:
+        return False
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start")
+    )["total"]
+    return (failures or 0) >= settings.NEWSROOM_USERNAME_FAILURE_LIMIT
+
+
+def has_authenticator(username: str) -> bool:
+    user = get_user_model()._default_manager.filter(username=username).first()
+    return user is not None and any(devices_for_user(user))
+
+
+def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    """django-axes locked a username out from one address."""
+    logger.warning("Sign-in locked: username %r from %s.", username, ip_address)
+
+
+def device_for_code(devices, code: str):
+    """The device a typed code is for: digits are an app's, anything else a backup code."""
+    backup = [d for d in devices if isinstance(d, StaticDevice)]
+    apps = [d for d in devices if not isinstance(d, StaticDevice)]
+    candidates = apps if code.strip().isdigit() or not backup else backup
+    return candidates[0] if len(candidates) == 1 else None
 
 
 class StaffSignInForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
@@ -64,17 +116,37 @@ class StaffSignInForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
         "administrator to set one up."
     )
 
+    locked_message = (
+        "There were too many failed attempts to sign in as this user. Sign in with your "
+        "authenticator code, try again later, or ask an administrator to unlock the account."
+    )
+
     def clean(self):
+        username = self.cleaned_data.get("username")
+        # Before the password is tried, so the answer is the same whether it was right: while
+        # the username is locked, only those with an authenticator get further, and they
+        # need its code, which guessing passwords cannot supply.
+        if username_locked(username) and not has_authenticator(username):
+            logger.warning(
+                "Sign-in refused: username %r is locked after failures from many addresses "
+                "(last from %s).",
+                username,
+                client_ip(self.request) if self.request else "?",
+            )
+            raise ValidationError(self.locked_message, code="username_locked")
         cleaned_data = super().clean()
         user = self.get_user()
         devices = list(devices_for_user(user)) if user else []
         if not devices:
-            if user and two_factor_required():
+            if user and two_factor_required_for(user):
                 raise ValidationError(self.no_device_message, code="no_device")
             return cleaned_data
-        if not cleaned_data.get("otp_device") and len(devices) == 1:
-            # One authenticator: nothing to choose, so the form does not ask.
-            cleaned_data["otp_device"] = devices[0].persistent_id
+        if not cleaned_data.get("otp_device"):
+            # Nothing to choose: the code says which it is (six digits from the app, or a
+            # backup code), so the form does not ask.
+            device = device_for_code(devices, cleaned_data.get("otp_token") or "")
+            if device is not None:
+                cleaned_data["otp_device"] = device.persistent_id
         self.clean_otp(user)
         return cleaned_data
 
@@ -89,6 +161,8 @@ def limit_staff_session(sender, request, user, **kwargs):
 
 
 def connect_signals():
+    from axes.signals import user_locked_out
     from django.contrib.auth.signals import user_logged_in
 
     user_logged_in.connect(limit_staff_session, dispatch_uid="signin-staff-session")
+    user_locked_out.connect(log_lockout, dispatch_uid="signin-log-lockout")

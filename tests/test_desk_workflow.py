@@ -42,14 +42,18 @@ def test_change_form_shows_state_read_only_with_buttons_for_the_role(client, mak
     assertContains(response, reverse("admin:articles_article_kill", args=[article.pk]))
 
 
-def test_reporter_sees_other_stories_read_only(client, make_user):
+def test_reporter_sees_published_stories_read_only_and_others_drafts_not_at_all(client, make_user):
     reporter = make_user("Reporter")
-    article = ArticleFactory()
+    article = ArticleFactory(published=True)
     client.force_login(reporter)
     response = client.get(change_url(article))
     assert response.status_code == 200
     assertNotContains(response, 'name="headline"')
     assertNotContains(response, 'name="_transition"')
+    draft = ArticleFactory(headline="A colleague's draft")
+    response = client.get(change_url(draft), follow=True)
+    assertNotContains(response, "A colleague&#x27;s draft")
+    assertContains(response, "doesn’t exist")
 
 
 def test_reporter_cannot_edit_their_story_once_it_is_ready(client, make_user):
@@ -248,7 +252,7 @@ CAL_NOW = NOW + timedelta(days=3)  # a Wednesday: the week spans two months' day
 @time_machine.travel(CAL_NOW, tick=False)
 @pytest.mark.parametrize("view", ["week", "month"])
 def test_calendar_shows_scheduled_and_published_stories_with_their_state(client, make_user, view):
-    client.force_login(make_user("Reporter"))
+    client.force_login(make_user("Editor"))
     live = ArticleFactory(published=True, headline="Live story", publish_at=CAL_NOW)
     scheduled = ArticleFactory(
         status="published", headline="Tomorrow story", publish_at=CAL_NOW + timedelta(days=1)
@@ -327,6 +331,6 @@ def test_reporter_files_a_new_story_and_submits_it_in_one_step(client, make_user
 def test_photo_editor_keeps_the_library_but_cannot_edit_stories(client, make_user):
     client.force_login(make_user("Photo editor"))
     assert client.get(reverse("admin:articles_photo_add")).status_code == 200
-    article = ArticleFactory()
+    article = ArticleFactory(published=True)
     assertNotContains(client.get(change_url(article)), 'name="headline"')
     assert client.get(reverse("admin:articles_article_add")).status_code == 403

@@ -12,6 +12,7 @@ from tests.support import pictures
 from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
+    BylineFactory,
     ContributorFactory,
     PhotoFactory,
     jpeg_bytes,
@@ -121,6 +122,8 @@ def test_contributor_page_shows_a_small_portrait_rendition_not_the_upload(client
     contributor = ContributorFactory(
         slug="kim", portrait=ContentFile(jpeg_bytes((900, 1200)), name="kim.jpg")
     )
+    # Readers see a contributor's page once they have a published story.
+    BylineFactory(article=ArticleFactory(published=True), contributor=contributor)
     response = client.get("/contributors/kim/")
     src = re.search(r'<img class="contributor__portrait" src="([^"]+)"', response.content.decode())
     assert src is not None

@@ -144,9 +144,23 @@ def walk_the_site(client, stories) -> Reader:
     index = reader.get("/sitemap.xml")
     for location in re.findall(r"<loc>([^<]+)</loc>", index):
         reader.get(urlsplit(location).path + (f"?{urlsplit(location).query}" or ""))
-    for kind, count in [("sections/section", 2), ("topics/topic", 3), ("contributors/reporter", 2)]:
+    # A section, topic or contributor that only hidden stories use does not exist for readers.
+    published = Article.objects.published()
+    for kind, count, shown in [
+        ("sections/section", 2, lambda slug: published.filter(section__slug=slug)),
+        ("topics/topic", 3, lambda slug: published.filter(topics__slug=slug)),
+        (
+            "contributors/reporter",
+            2,
+            lambda slug: published.filter(bylines__contributor__slug=slug),
+        ),
+    ]:
         for n in range(count):
             base = f"/{kind}-{n}/"
+            if not shown(base.split("/")[2]).exists():
+                for url in [base, f"{base}feed/", f"{base}feed/atom/"]:
+                    reader.get(url, expect=404)
+                continue
             reader.walk_listing(base)
             reader.get(f"{base}feed/")
             reader.get(f"{base}feed/atom/")
@@ -257,6 +271,13 @@ def test_no_page_feed_sitemap_or_count_shows_a_story_readers_may_not_see(
                 assert api_uri not in body, f"hidden story's API uri on {url}"
                 for name in files:
                     assert name not in body, f"hidden story's photo {name} on {url}"
+
+        home = reader.pages["/"]
+        for n in range(2):
+            in_menu = f'href="/sections/section-{n}/"' in home
+            assert (
+                in_menu == Article.objects.published().filter(section__slug=f"section-{n}").exists()
+            )
 
         topic_index = reader.pages["/topics/"]
         for topic in Topic.objects.all():

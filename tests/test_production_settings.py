@@ -47,10 +47,12 @@ def test_deploy_check_passes_in_production_with_a_real_key():
     [
         {"DJANGO_SECRET_KEY": DEVELOPMENT_SECRET_KEY},
         {"DJANGO_SECRET_KEY": "too-short-to-be-a-real-key"},
+        # Django's deploy check wants 50 characters: 45 random ones are still too few.
+        {"DJANGO_SECRET_KEY": "k9#Qw2$eR7tY!uI0oP3aS5dF8gH1jK4lZ6xC-vB@nM&e"},
         {"DJANGO_SECRET_KEY": ""},
         {"DJANGO_DEBUG": "true"},
     ],
-    ids=["development key", "short key", "no key", "debug on"],
+    ids=["development key", "short key", "45-character key", "no key", "debug on"],
 )
 def test_production_refuses_to_start_unsafely(overrides):
     result = manage("check", **{**PRODUCTION, **overrides})

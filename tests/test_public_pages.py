@@ -237,8 +237,9 @@ def test_related_stories_share_topics_and_are_published(client, story, hidden_st
 
 
 def test_section_navigation_lists_sections_in_order(client):
-    SectionFactory(name="World", slug="world", position=2)
-    SectionFactory(name="Politics", slug="politics", position=1)
+    for name, position in [("World", 2), ("Politics", 1)]:
+        section = SectionFactory(name=name, slug=name.lower(), position=position)
+        ArticleFactory(published=True, section=section)
     content = client.get("/").content.decode()
     assert content.index(">Politics<") < content.index(">World<")
 

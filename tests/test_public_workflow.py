@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from articles.previews import SALT, preview_token, preview_url
+from articles.previews import preview_token, preview_url
 from tests.support.clock import NOW
 from tests.support.factories import (
     ArticleFactory,
@@ -152,7 +152,7 @@ def test_preview_lifetime_is_a_setting(client, draft, settings):
 )
 def test_tampered_preview_links_are_not_found(client, draft, tamper):
     other = ArticleFactory(headline="Someone else's draft")
-    token = tamper(signing.dumps(draft.pk, salt=SALT), other)
+    token = tamper(preview_token(draft), other)
     response = client.get(reverse("articles:preview", args=[token]))
     assert response.status_code == 404
 

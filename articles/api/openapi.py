@@ -135,7 +135,10 @@ TOPIC = {
         "name": STRING,
         "slug": STRING,
         "description": STRING,
-        "media_topic": {"type": ["string", "null"], "description": "IPTC Media Topic qcode, e.g. medtop:20000051."},
+        "media_topic": {
+            "type": ["string", "null"],
+            "description": "IPTC Media Topic qcode, e.g. medtop:20000051.",
+        },
         "story_count": {"type": "integer"},
         **LINKED,
     },

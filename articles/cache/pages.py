@@ -39,6 +39,10 @@ HARD_KEY = "pagecache:hard"
 SOFT_KEY = "pagecache:soft"
 DUE_KEY = "pagecache:due"
 ENTRY_SECONDS = 24 * 3600
+# Pages a client can vary without end (older-stories cursors, searches): one client can add
+# many of them, so they go soon. The cache itself evicts with allkeys-lru (docs/security.md).
+SHORT_ENTRY_SECONDS = 300
+SHORT_LIVED_PARAMETERS = ("before", "after", "page", "q")
 LOCK_SECONDS = 10
 # A page older than this is refreshed even when nothing changed (stale copies still serve).
 REFRESH_SECONDS = 300
@@ -111,9 +115,19 @@ def cache_key(request) -> str:
     return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def entry_seconds(request) -> int:
+    """How long a page stays in the cache: a day, or minutes for a cursor page or search."""
+    if any(request.GET.get(name) for name in SHORT_LIVED_PARAMETERS):
+        return SHORT_ENTRY_SECONDS
+    return ENTRY_SECONDS
+
+
 def has_session(request) -> bool:
-    """Whether the request carries a session: editors do, anonymous readers never get one."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
+    """Whether the request comes from a signed-in editor's browser: a session cookie *and* the
+    signed staff marker set at sign-in. A made-up `sessionid` alone gets the cached page."""
+    from newsroom.staff_marker import is_marked
+
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and is_marked(request)
 
 
 def is_cacheable_request(request) -> bool:
@@ -206,7 +220,7 @@ class PageCacheMiddleware:
                 "content": response.content,
                 "headers": dict(response.items()),
             }
-            cache.set(key, entry, ENTRY_SECONDS)
+            cache.set(key, entry, entry_seconds(request))
             remember_locally(key, entry)
             cache.delete(f"{key}:lock")
             response["X-Page-Cache"] = "miss"

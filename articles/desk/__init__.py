@@ -5,11 +5,13 @@
 - history.py: revisions, compare and restore.
 - calendar.py: the editorial calendar.
 - library.py: photos, contributors, sections and topics.
-- audit.py: the read-only audit trail of every story.
+- audit.py: the read-only audit trail of every story, alerts and CSP violations.
+- accounts.py: staff accounts (only a superuser makes a superuser).
 - partners.py: content API partners, their keys and webhooks, the delivery log.
 - forms.py, revisions.py, pages.py: the forms, the revision logic, and the one helper that
   renders a desk page with the admin's context.
 """
 
-from articles.desk import audit, library, partners, stories  # noqa: F401  (each registers admins)
+# Each module registers its admins.
+from articles.desk import accounts, audit, library, partners, stories  # noqa: F401
 from articles.wire import desk as wire_desk  # noqa: F401  (the wire desk page)

@@ -128,7 +128,9 @@ class CalendarAdminMixin:
             self.message_user(request, str(problem), messages.ERROR)
             period = CalendarPeriod.from_query({}, today=timezone.localdate())
         start, end = period.bounds()
-        stories = list(Article.objects.on_calendar(start, end).only(*CALENDAR_FIELDS))
+        stories = list(
+            Article.objects.readable_by(request.user).on_calendar(start, end).only(*CALENDAR_FIELDS)
+        )
         return desk_page(
             self,
             request,

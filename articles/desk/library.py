@@ -50,6 +50,10 @@ class PhotoAdmin(admin.ModelAdmin):
         ("uploaded_by", "uploaded_at"),
     ]
 
+    def get_queryset(self, request):
+        # Also what the story form's photo autocomplete offers.
+        return super().get_queryset(request).readable_by(request.user)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
@@ -108,9 +112,11 @@ class TopicAdmin(admin.ModelAdmin):
         return mediatopics.label(topic.iptc_code) or "—" if topic.iptc_code else "—"
 
     def get_queryset(self, request):
+        # Also what the story form's topic autocomplete offers.
         return (
             super()
             .get_queryset(request)
+            .readable_by(request.user)
             .prefetch_related(Prefetch("aliases", queryset=TopicAlias.objects.order_by("name")))
         )
 
@@ -120,7 +126,7 @@ class TopicAdmin(admin.ModelAdmin):
         changelist = super().get_changelist_instance(request)
         topic_ids = [topic.pk for topic in changelist.result_list]
         published = Article.objects.published().count_by_topic(topic_ids)
-        every = Article.objects.count_by_topic(topic_ids)
+        every = Article.objects.readable_by(request.user).count_by_topic(topic_ids)
         for topic in changelist.result_list:
             topic.story_count = published.get(topic.pk, 0)
             topic.all_story_count = every.get(topic.pk, 0)

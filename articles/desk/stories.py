@@ -47,11 +47,10 @@ class TopicFilter(admin.SimpleListFilter):
     parameter_name = "topic"
 
     def lookups(self, request, model_admin):
-        featured = Topic.objects.featured().values_list("slug", "name")
+        topics = Topic.objects.readable_by(request.user)
+        featured = topics.featured().values_list("slug", "name")
         chosen = self.value()
-        extra = (
-            [] if chosen is None else Topic.objects.filter(slug=chosen).values_list("slug", "name")
-        )
+        extra = [] if chosen is None else topics.filter(slug=chosen).values_list("slug", "name")
         return sorted(set(featured) | set(extra), key=lambda item: item[1].lower())
 
     def queryset(self, request, queryset):
@@ -118,7 +117,8 @@ class ArticleAdmin(HistoryAdminMixin, CalendarAdminMixin, WorkflowAdminMixin, ad
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_listing()
+        # Every list, form, action, history and kill page of the desk starts here.
+        return super().get_queryset(request).readable_by(request.user).for_listing()
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -46,7 +46,7 @@ class TransitionInline(admin.TabularInline):
     """The story's audit trail, read-only, newest first."""
 
     model = ArticleTransition
-    fields = ["at", "from_status", "to_status", "by", "note"]
+    fields = ["at", "from_status", "to_status", "by", "reason", "address"]
     readonly_fields = fields
     ordering = ["-at", "-pk"]
     extra = 0
@@ -54,7 +54,11 @@ class TransitionInline(admin.TabularInline):
     verbose_name_plural = "state changes (audit trail)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
+        return super().get_queryset(request).readable_by(request.user).select_related("by")
+
+    @admin.display(description="Note")
+    def reason(self, transition):
+        return transition.shown_note
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -86,7 +90,20 @@ class WorkflowAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
+        if obj is not None and obj.readers_may_have_seen:
+            return False  # nothing readers have seen is hard-deleted: kill it instead
         return allowed and (obj is None or obj.editable_by(request.user))
+
+    def get_deleted_objects(self, objs, request):
+        # The list action "Delete selected" asks no per-story permission: stories readers
+        # may have seen are listed as protected, which refuses the whole deletion.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        seen = [
+            f"“{story}”: readers have seen it; kill it instead"
+            for story in objs
+            if story.readers_may_have_seen
+        ]
+        return deleted, counts, perms_needed, [*protected, *seen]
 
     def has_submit_permission(self, request):
         return request.user.has_perm(TRANSITIONS["submit"].permission)
@@ -164,6 +181,7 @@ class WorkflowAdminMixin:
             preview_link=request.build_absolute_uri(preview_url(obj))
             if obj and editable and obj.status != Article.Status.KILLED
             else None,
+            revoke_previews_url=admin_url("revoke_previews", obj.pk) if obj else None,
             preview_hours=round(settings.NEWSROOM["PREVIEW_MAX_AGE"] / timedelta(hours=1)),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -268,6 +286,24 @@ class WorkflowAdminMixin:
             return redirect(admin_url("change", article.pk))
         return self.render_kill_page(request, form, [article], bulk=False)
 
+    def revoke_previews_view(self, request, object_id):
+        """End every preview link of a story (a link sent to the wrong person, say)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such story.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        article.revoke_previews()
+        self.message_user(
+            request,
+            f"“{article}”: every preview link sent so far has stopped working. "
+            "The link above is a new one.",
+            messages.SUCCESS,
+        )
+        return redirect(admin_url("change", article.pk))
+
     def render_kill_page(self, request, form, articles, *, bulk):
         return desk_page(
             self,
@@ -283,5 +319,10 @@ class WorkflowAdminMixin:
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/kill/", wrap(self.kill_view), name="articles_article_kill"),
+            path(
+                "<path:object_id>/revoke-previews/",
+                wrap(self.revoke_previews_view),
+                name="articles_article_revoke_previews",
+            ),
             *super().get_urls(),
         ]

@@ -1,3 +1,4 @@
+from articles.models.alert import Alert, CspViolation
 from articles.models.article import Article, ArticleQuerySet
 from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
@@ -11,6 +12,7 @@ from articles.models.wire import MediaTopicCode, WireItem, WireSource
 from articles.models.workflow import ArticleTransition, TransitionError
 
 __all__ = [
+    "Alert",
     "Article",
     "ArticlePhoto",
     "ArticleTransition",
@@ -19,6 +21,7 @@ __all__ = [
     "Byline",
     "Contributor",
     "Correction",
+    "CspViolation",
     "FormerSlug",
     "Partner",
     "MediaTopicCode",

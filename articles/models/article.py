@@ -18,11 +18,11 @@ from articles.models.photo import ArticlePhoto
 from articles.models.redirect import FormerSlug
 from articles.models.slugs import available_slugs
 from articles.models.topic import TaggedArticle
-from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow
+from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow, WorkflowQuerySet
 from articles.sanitize import SanitizedHTMLField
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(WorkflowQuerySet):
     def published(self):
         """The one rule for what a reader may see: published, due, and out of any embargo."""
         now = timezone.now()
@@ -248,6 +248,8 @@ class Article(ArticleWorkflow, models.Model):
     # Moves on with every save, so a form opened before someone else's save is refused rather
     # than silently overwriting it (see ArticleForm).
     version = models.PositiveIntegerField(default=0, editable=False)
+    # Signed into every preview link; moving it on ends every link issued before (previews.py).
+    preview_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 import reversion
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from articles.media.fields import PictureField
@@ -17,6 +18,13 @@ class ContributorQuerySet(models.QuerySet):
     def available_slug(self, name: str) -> str:
         """A slug from `name` that no contributor has yet ("kim-min-ji", then "kim-min-ji-2")."""
         return available_slugs(self, [name], fallback="contributor", max_length=200)[0]
+
+    def with_published_stories(self):
+        """Contributors credited on at least one story a reader can see."""
+        from articles.models.article import Article
+
+        visible = Article.objects.published().filter(bylines__contributor=OuterRef("pk"))
+        return self.filter(Exists(visible))
 
 
 class Contributor(models.Model):

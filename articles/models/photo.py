@@ -2,6 +2,7 @@ import reversion
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 
 from articles.media.fields import UprightImageField
 from articles.media.uploads import random_name
@@ -18,6 +19,18 @@ class PhotoQuerySet(models.QuerySet):
     def with_image(self):
         """Photos whose picture has arrived; the only ones readers and partners are shown."""
         return self.exclude(image="")
+
+    def readable_by(self, user):
+        """Photos the desk shows `user`: library stock, their own uploads, and the photos of
+        stories they may read. A caption placed only on hidden stories says too much."""
+        from articles.models.article import Article
+        from articles.models.workflow import reads_every_story
+
+        if reads_every_story(user):
+            return self
+        placed = ArticlePhoto.objects.filter(photo=OuterRef("pk"))
+        readable = placed.filter(article__in=Article.objects.readable_by(user).values("pk"))
+        return self.filter(~Exists(placed) | Q(uploaded_by=user) | Exists(readable))
 
 
 class Photo(models.Model):

@@ -1,5 +1,14 @@
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+
+
+class SectionQuerySet(models.QuerySet):
+    def with_published_stories(self):
+        """Sections with at least one story a reader can see: the only ones readers learn of."""
+        from articles.models.article import Article
+
+        return self.filter(Exists(Article.objects.published().filter(section=OuterRef("pk"))))
 
 
 class Section(models.Model):
@@ -9,6 +18,8 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the site navigation; lower comes first."
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

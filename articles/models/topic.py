@@ -18,6 +18,20 @@ class TopicQuerySet(models.QuerySet):
 
         return self.filter(Exists(Article.objects.published().filter(topics=OuterRef("pk"))))
 
+    def readable_by(self, user):
+        """Topics the desk shows `user`: unused ones, and those of a story they may read.
+
+        A topic only hidden stories use ("…-obituary") says too much to reporters.
+        """
+        from articles.models.article import Article
+        from articles.models.workflow import reads_every_story
+
+        if reads_every_story(user):
+            return self
+        used = TaggedArticle.objects.filter(tag=OuterRef("pk"))
+        readable = Article.objects.readable_by(user).filter(topics=OuterRef("pk"))
+        return self.filter(~Exists(used) | Exists(readable))
+
 
 class Topic(TagBase):
     """A topic readers can follow, such as `defense`, `CEPA` or `online scams`.

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
+from articles import alerts
 from articles.display import desk_datetime
 
 
@@ -65,6 +66,9 @@ TRANSITIONS = {
     ]
 }  # fmt: skip
 del S
+# A preview link shows a draft before readers see it: once the story goes live, comes down or
+# is killed, links shared before have served their purpose.
+ENDS_PREVIEWS = frozenset({"publish", "unpublish", "kill"})
 
 # Custom permissions, declared in Article.Meta; the roles migration hands them to the groups.
 PERMISSIONS = [
@@ -76,6 +80,31 @@ PERMISSIONS = [
 ]
 
 
+def reads_every_story(user) -> bool:
+    """Editors and administrators read every story on the desk; others only some."""
+    return user.is_active and user.has_perm("articles.change_any_article")
+
+
+def reads_kill_reasons(user) -> bool:
+    """Kill reasons are often legal: for those who may kill a story (editors, administrators)."""
+    return user.is_active and user.has_perm("articles.kill_article")
+
+
+class WorkflowQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """The one rule for what the desk shows `user`: every story to editors; to anyone else
+        the stories they created or are bylined on, plus those readers can see."""
+        if reads_every_story(user):
+            return self
+        from articles.models.contributor import Byline
+
+        bylined = Byline.objects.filter(contributor__user=user).values("article")
+        public = self.model.objects.published().values("pk")
+        return self.filter(
+            models.Q(created_by=user) | models.Q(pk__in=bylined) | models.Q(pk__in=public)
+        )
+
+
 class ArticleWorkflow:
     """Transition methods for `Article`; kept here so the model's module stays about its data."""
 
@@ -84,6 +113,14 @@ class ArticleWorkflow:
         if self.created_by_id == user.pk:
             return True
         return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
+
+    @property
+    def readers_may_have_seen(self) -> bool:
+        """Whether the story was ever public: such a story is killed, never deleted."""
+        return self.first_published_at is not None or self.status in {
+            ArticleStatus.PUBLISHED,
+            ArticleStatus.UNPUBLISHED,
+        }
 
     def editable_by(self, user) -> bool:
         """Whether `user` may change this story: any story for editors, their own drafts for
@@ -187,6 +224,13 @@ class ArticleWorkflow:
         """Bring a killed story back as a draft."""
         return self._transition("restore", by=by, note=note)
 
+    def revoke_previews(self) -> None:
+        """End every preview link issued for this story so far; new links work."""
+        type(self)._default_manager.filter(pk=self.pk).update(
+            preview_generation=models.F("preview_generation") + 1
+        )
+        self.refresh_from_db(fields=["preview_generation"])
+
     def _transition(self, name: str, *, by, note: str = "", prepare=None):
         transition = TRANSITIONS[name]
         if self.pk is None:
@@ -196,7 +240,14 @@ class ArticleWorkflow:
         with transaction.atomic(), reversion.create_revision():
             # Lock the row: two editors pressing Publish at once make one transition, not two.
             locked = type(self)._default_manager.select_for_update().get(pk=self.pk)
-            for field in ["status", "publish_at", "embargo_until", "first_published_at", "version"]:
+            for field in [
+                "status",
+                "publish_at",
+                "embargo_until",
+                "first_published_at",
+                "version",
+                "preview_generation",
+            ]:
                 setattr(self, field, getattr(locked, field))
             # What is stored now, not what this copy was loaded with: the page cache decides
             # from it whether the story was public, so a take-down is never missed.
@@ -207,6 +258,9 @@ class ArticleWorkflow:
                     f"“{transition.label}” is not possible from there."
                 )
             changed = prepare() if prepare else []
+            if name in ENDS_PREVIEWS:
+                self.preview_generation += 1
+                changed = [*changed, "preview_generation"]
             from_status, self.status = self.status, transition.target
             if by is not None:
                 self.updated_by = by
@@ -215,14 +269,41 @@ class ArticleWorkflow:
             reversion.set_comment(
                 "; ".join(filter(None, [reversion.get_comment(), transition.label]))
             )
+            address, user_agent = alerts.current_client()
             done = ArticleTransition.objects.create(
-                article=self, from_status=from_status, to_status=self.status, by=by, note=note
+                article=self,
+                from_status=from_status,
+                to_status=self.status,
+                by=by,
+                note=note,
+                address=address,
+                user_agent=user_agent,
             )
+            if name == "publish":
+                alerts.check_publish(done)
         # Partners' webhooks hear of it once it is committed (queued, never sent from here).
         from articles.api import webhooks
 
         webhooks.transition_done(self, name)
         return done
+
+
+class ArticleTransitionQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """State changes of the stories `user` may read, with `shown_note`: the note, or
+        nothing for a kill reason they may not read."""
+        from articles.models.article import Article
+
+        rows = self.filter(article__in=Article.objects.readable_by(user).values("pk"))
+        if reads_kill_reasons(user):
+            return rows.annotate(shown_note=models.F("note"))
+        return rows.annotate(
+            shown_note=models.Case(
+                models.When(to_status=ArticleStatus.KILLED, then=models.Value("")),
+                default=models.F("note"),
+                output_field=models.TextField(),
+            )
+        )
 
 
 class ArticleTransition(models.Model):
@@ -239,6 +320,11 @@ class ArticleTransition(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    # Where the change came from (articles/alerts.py): empty for scripts and importers.
+    address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = ArticleTransitionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

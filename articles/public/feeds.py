@@ -6,6 +6,7 @@ one `published()` chain with the listing prefetches, so it costs the same querie
 """
 
 import re
+from html import unescape
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 from articles.media import renditions
@@ -50,7 +51,8 @@ def _add_media(handler, feed, item):
         },
     )
     if media["description"]:
-        handler.addQuickElement("media:description", media["description"], {"type": "plain"})
+        # Typed HTML and escaped: feed readers (feedparser among them) take it for HTML anyway.
+        handler.addQuickElement("media:description", escape(media["description"]), {"type": "html"})
     if media["credit"]:
         handler.addQuickElement("media:credit", media["credit"])
     handler.endElement("media:content")
@@ -63,7 +65,9 @@ class StoriesRssFeed(Rss201rev2Feed):
         return {**super().rss_attributes(), "xmlns:media": MEDIA_NS, "xmlns:dc": DC_NS}
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        # An RSS <title> has no type, and feed readers take one that looks like HTML for
+        # HTML: the headline is text, so it goes in escaped (Atom's title is typed text).
+        super().add_item_elements(handler, {**item, "title": escape(item["title"])})
         # RSS 2.0 has no update time of its own; the Atom element is the common extension.
         if item["updateddate"]:
             handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
@@ -119,7 +123,10 @@ class StoriesFeed(Feed):
         return xml_text(article.headline)
 
     def item_description(self, article):
-        return xml_text(article.dek or Truncator(strip_tags(article.body)).words(60))
+        # RSS <description> and Atom <summary type="html"> are HTML to every feed reader:
+        # the dek is plain text, so it goes in escaped, as does the text of the body.
+        text = article.dek or Truncator(unescape(strip_tags(article.body))).words(60)
+        return xml_text(escape(text))
 
     def item_pubdate(self, article):
         return article.publish_at
@@ -162,7 +169,7 @@ class StoriesAtom(StoriesFeed):
 
 class TopicFeed(StoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        return get_object_or_404(Topic.objects.with_published_stories(), slug=slug)
 
     def title(self, topic):
         return f"{topic.name} | {settings.NEWSROOM['SITE_NAME']}"
@@ -185,7 +192,7 @@ class TopicAtom(TopicFeed):
 
 class SectionFeed(StoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(Section.objects.with_published_stories(), slug=slug)
 
     def title(self, section):
         return f"{section.name} | {settings.NEWSROOM['SITE_NAME']}"
@@ -208,7 +215,7 @@ class SectionAtom(SectionFeed):
 
 class ContributorFeed(StoriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Contributor, slug=slug)
+        return get_object_or_404(Contributor.objects.with_published_stories(), slug=slug)
 
     def title(self, contributor):
         return f"{contributor.name} | {settings.NEWSROOM['SITE_NAME']}"

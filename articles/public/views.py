@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Contributor, Correction, Section, Topic
-from articles.previews import article_id_from
+from articles.previews import preview_from
 from articles.public import sitemaps
 from articles.public.pagination import keyset_page, paginate
 from articles.search import clean_query
+from newsroom.ratelimit import rate_limited
 
 HOME_LATEST = 12
 RELATED_STORIES = 4
@@ -67,7 +68,7 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.with_published_stories(), slug=slug)
     page = keyset_page(
         request, Article.objects.published().in_topic(topic).newest_first().for_listing()
     )
@@ -75,7 +76,7 @@ def topic_detail(request, slug):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = get_object_or_404(Section.objects.with_published_stories(), slug=slug)
     page = keyset_page(
         request, Article.objects.published().in_section(section).newest_first().for_listing()
     )
@@ -83,7 +84,7 @@ def section_detail(request, slug):
 
 
 def contributor_detail(request, slug):
-    contributor = get_object_or_404(Contributor, slug=slug)
+    contributor = get_object_or_404(Contributor.objects.with_published_stories(), slug=slug)
     page = keyset_page(
         request,
         Article.objects.published().by_contributor(contributor).newest_first().for_listing(),
@@ -102,12 +103,16 @@ def redirect_renamed_story(slug):
 
 
 @never_cache
+@rate_limited("preview")
 def preview(request, token):
     """A story as readers would see it, for anyone holding a valid signed link."""
-    article_id = article_id_from(token)
-    if article_id is None:
+    signed = preview_from(token)
+    if signed is None:
         raise Http404("This preview link is not valid, or has expired.")
-    article = get_object_or_404(Article.objects.previewable().for_detail(), pk=article_id)
+    article_id, generation = signed
+    article = get_object_or_404(
+        Article.objects.previewable().for_detail(), pk=article_id, preview_generation=generation
+    )
     if article.publish_at is None:
         # Shown as if published now; nothing is saved.
         article.publish_at = timezone.now()
@@ -124,6 +129,7 @@ def corrections(request):
     return render(request, "articles/corrections.html", {"page": page})
 
 
+@rate_limited("search")
 def search(request):
     query = clean_query(request.GET.get("q"))
     page = (
