@@ -3,6 +3,7 @@ from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
 from articles.models.photo import ArticlePhoto, Photo
 from articles.models.redirect import FormerSlug
+from articles.models.related import RelatedStory, refresh_related
 from articles.models.section import Section
 from articles.models.suggestion import TopicSuggestion
 from articles.models.topic import TaggedArticle, Topic, TopicAlias
@@ -18,10 +19,12 @@ __all__ = [
     "Correction",
     "FormerSlug",
     "Photo",
+    "RelatedStory",
     "Section",
     "TaggedArticle",
     "Topic",
     "TopicAlias",
     "TopicSuggestion",
     "TransitionError",
+    "refresh_related",
 ]

@@ -14,9 +14,11 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from articles import search as text_search
+from articles.cache import invalidate
 from articles.models.contributor import Byline, Contributor, credit_lines
 from articles.models.photo import ArticlePhoto
 from articles.models.redirect import FormerSlug
+from articles.models.related import RelatedStory
 from articles.models.topic import TaggedArticle
 from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow
 from articles.sanitize import SanitizedHTMLField
@@ -157,6 +159,23 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self):
         """A whole story page: the feed data plus its corrections."""
         return self.for_feed().prefetch_related("corrections")
+
+    def story_page(self, slug: str, related: int):
+        """The story at `slug` first, then up to `related` of its stored related stories.
+
+        One query for all of them (their bylines, photos, topics come in one query each),
+        whatever the size of the topics they share. Not the story if it is not in `self`.
+        """
+        links = RelatedStory.objects.filter(article__slug=slug).order_by()
+        position = links.filter(related=OuterRef("pk")).values("position")[:1]
+        # A union, not `slug OR pk IN (...)`: each side is an index look-up.
+        wanted = Article.objects.filter(slug=slug).values("pk")
+        return (
+            self.filter(pk__in=wanted.union(links.values("related"), all=True))
+            .annotate(related_position=Subquery(position))
+            .order_by(models.F("related_position").asc(nulls_first=True))
+            .for_detail()[: related + 1]
+        )
 
     def previewable(self):
         """Stories a signed preview link may show: any not killed, published or not."""
@@ -328,18 +347,6 @@ class Article(ArticleWorkflow, models.Model):
         else:
             super().save(*args, **kwargs)
         self._stored_slug = self.slug
-        # Remember what is stored now: a later save of this same object (a script that
-        # publishes, then unpublishes) must know the story was public in between.
-        saved = kwargs.get("update_fields")
-        deferred = self.get_deferred_fields()
-        self._loaded_values = {
-            **getattr(self, "_loaded_values", {}),
-            **{
-                field.attname: getattr(self, field.attname)
-                for field in self._meta.concrete_fields
-                if field.attname not in deferred and (saved is None or field.name in saved)
-            },
-        }
 
     def get_absolute_url(self):
         when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
@@ -350,10 +357,8 @@ class Article(ArticleWorkflow, models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        # Remember what was loaded: a save can then tell whether the story was public before
-        # (page cache) and whether its slug changed (former addresses).
+        # Remember the stored slug: a save can then tell whether it changed (former addresses).
         article = super().from_db(db, field_names, values)
-        article._loaded_values = dict(zip(field_names, values, strict=True))
         article._stored_slug = article.__dict__.get("slug")
         return article
 
@@ -368,6 +373,7 @@ class Article(ArticleWorkflow, models.Model):
             correction = self.corrections.create(kind=kind, text=text, created_by=by)
             self.updated_at = correction.created_at
             type(self).objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+            invalidate.story_changed(self)
         return correction
 
     @property

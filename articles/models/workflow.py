@@ -15,6 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import formats, timezone
 
+from articles.cache import invalidate
+from articles.models.related import refresh_related
+
 
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -103,6 +106,24 @@ class ArticleWorkflow:
         if not allowed or not self.editable_by(user):
             return []
         return [t for t in allowed if user.has_perm(t.permission)]
+
+    def is_public(self, now=None) -> bool:
+        """`Article.objects.published()` for this one story (a test proves they agree)."""
+        now = now or timezone.now()
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
+        )
+
+    def may_have_been_public(self) -> bool:
+        """Whether readers may have seen this story at some point (so hiding it matters)."""
+        return self.first_published_at is not None or self.status in (
+            ArticleStatus.PUBLISHED,
+            ArticleStatus.UNPUBLISHED,
+            ArticleStatus.KILLED,
+        )
 
     @property
     def desk_state(self) -> str:
@@ -198,9 +219,6 @@ class ArticleWorkflow:
             locked = type(self)._default_manager.select_for_update().get(pk=self.pk)
             for field in ["status", "publish_at", "embargo_until", "first_published_at", "version"]:
                 setattr(self, field, getattr(locked, field))
-            # What is stored now, not what this copy was loaded with: the page cache decides
-            # from it whether the story was public, so a take-down is never missed.
-            self._loaded_values = locked._loaded_values
             if self.status not in transition.sources:
                 raise TransitionError(
                     f"“{self.headline}” is {self.get_status_display().lower()}: "
@@ -215,6 +233,13 @@ class ArticleWorkflow:
             reversion.set_comment(
                 "; ".join(filter(None, [reversion.get_comment(), transition.label]))
             )
+            if self.status == ArticleStatus.PUBLISHED:
+                refresh_related([self])
+            # Readers' pages follow once the transition commits.
+            if from_status == ArticleStatus.PUBLISHED:
+                invalidate.story_hidden(self)
+            else:
+                invalidate.story_changed(self)
             return ArticleTransition.objects.create(
                 article=self, from_status=from_status, to_status=self.status, by=by, note=note
             )
