@@ -1,11 +1,6 @@
 import reversion
 from django.conf import settings
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, transaction
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
@@ -103,7 +98,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         query = text_search.clean_query(query)
         if connections[self.db].vendor == "postgresql":
-            return self._full_text_search(query)
+            return text_search.full_text_search(self, query)
         words = text_search.query_words(query)
         if not words:
             return self.none()
@@ -112,29 +107,6 @@ class ArticleQuerySet(models.QuerySet):
             in_any_field = Q(headline__icontains=word) | Q(dek__icontains=word)
             matches &= in_any_field | Q(body__icontains=word)
         return self.filter(matches).newest_first()
-
-    def _full_text_search(self, query: str):
-        if not query:
-            return self.none()
-        search_query = SearchQuery(query, search_type="websearch", config=text_search.SEARCH_CONFIG)
-        return (
-            self.filter(search_document=search_query)
-            .annotate(
-                rank=SearchRank(models.F("search_document"), search_query),
-                snippet=SearchHeadline(
-                    "body",
-                    search_query,
-                    config=text_search.SEARCH_CONFIG,
-                    start_sel=text_search.MARK_START,
-                    stop_sel=text_search.MARK_STOP,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .order_by("-rank", "-publish_at", "-pk")
-        )
 
     def for_listing(self):
         """What a story card shows: section, bylines and lead photo, in fixed queries."""

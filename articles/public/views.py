@@ -14,7 +14,7 @@ from articles.models import Article, Contributor, Correction, Section, Topic
 from articles.previews import article_id_from
 from articles.public import sitemaps
 from articles.public.pagination import keyset_page, paginate
-from articles.search import clean_query
+from articles.search import RANKED_MATCHES, clean_query
 
 HOME_LATEST = 12
 RELATED_STORIES = 4
@@ -137,7 +137,11 @@ def search(request):
         else None
     )
     depends_on(keys.SEARCH, keys.stories(page.object_list if page else []))
-    return render(request, "articles/search.html", {"query": query, "page": page})
+    return render(
+        request,
+        "articles/search.html",
+        {"query": query, "page": page, "ranked_matches": RANKED_MATCHES},
+    )
 
 
 @x_robots_tag
