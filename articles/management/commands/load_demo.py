@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.cache import invalidate
 from articles.demo.newsroom import ensure_demo_users, load_demo
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("The demo newsroom is for development; refusing in production.")
         created = load_demo()
+        invalidate.everything_changed()  # written in bulk, without the desk's explicit calls
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(f"Demo newsroom ready (created: {summary}).")
         self.stdout.write(self.style.SUCCESS("\n  Admin:    http://127.0.0.1:8000/admin/"))
