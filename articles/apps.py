@@ -6,8 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles.cache import pages
         from articles.media import uploads
 
-        pages.connect_signals()
         uploads.limit_pillow()

@@ -43,3 +43,44 @@ def highlighted(snippet: str | None) -> SafeString:
     # Everything from the story is escaped first; the only tags are the <mark>s added after.
     marked = escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     return mark_safe(marked)
+
+
+# Only this many of the newest matching stories are ranked: a word found in a third of the
+# archive would otherwise rank hundreds of thousands of documents per query. The results page
+# says so when a query reaches it.
+RANKED_MATCHES = 2000
+
+
+def full_text_search(stories, query: str):
+    """PostgreSQL full-text search over `stories`: the newest `RANKED_MATCHES` matches, ranked.
+
+    Each story's weighted `search_document` is matched (websearch syntax: quotes, `or`,
+    `-word`); the newest matches are picked through the publication-time index, then ranked,
+    with highlighted snippets computed only for the stories a page shows.
+    """
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+    from django.db.models import F
+
+    if not query:
+        return stories.none()
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    matches = stories.filter(search_document=search_query)
+    newest = matches.order_by("-publish_at", "-pk").values("pk")[:RANKED_MATCHES]
+    return (
+        stories.filter(pk__in=newest)
+        .annotate(
+            rank=SearchRank(F("search_document"), search_query),
+            snippet=SearchHeadline(
+                "body",
+                search_query,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-publish_at", "-pk")
+    )

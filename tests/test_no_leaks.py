@@ -26,7 +26,15 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Article, ArticlePhoto, Byline, Correction, FormerSlug, Topic
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    Byline,
+    Correction,
+    FormerSlug,
+    Topic,
+    refresh_related,
+)
 from articles.previews import preview_token
 from tests.support.factories import (
     ArticleFactory,
@@ -101,6 +109,9 @@ def build_newsroom(specs) -> list[tuple[Article, str, list[str]]]:
         if spec["renamed"]:
             FormerSlug.objects.create(article=article, slug=f"old-{word}")
         stories.append((article, word, files))
+    # Related stories as publishing and the hourly refresh store them, hidden ones included
+    # (a story page must filter them out when it reads them).
+    refresh_related([article for article, _, _ in stories])
     return stories
 
 

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.cache import invalidate
 from articles.cache import pages as page_cache
 from articles.models import Article
 from newsroom import staff_marker
@@ -62,7 +63,7 @@ def test_others_get_the_previous_copy_while_one_reader_refreshes(
     ArticleFactory(published=True, headline="Old lead")
     get(client)
     with django_capture_on_commit_callbacks(execute=True):
-        ArticleFactory(published=True, headline="New lead")
+        invalidate.story_changed(ArticleFactory(published=True, headline="New lead"))
     # Another request holds the refresh lock: this one is answered from the old copy.
     cache.add(f"{page_cache.cache_key(_request_for('/'))}:lock", 1, 10)
     response = get(client)
@@ -78,9 +79,7 @@ def test_killed_story_disappears_at_once_with_no_stale_copy(
     get(client, story.get_absolute_url())
     cache.add(f"{page_cache.cache_key(_request_for('/'))}:lock", 1, 10)
     with django_capture_on_commit_callbacks(execute=True):
-        story = Article.objects.get(pk=story.pk)
-        story.status = Article.Status.KILLED
-        story.save()
+        Article.objects.get(pk=story.pk).kill(by=None, reason="Court order")
     assert b"Story to be killed" not in get(client).content
     assert client.get(story.get_absolute_url()).status_code == 404
 
@@ -92,17 +91,21 @@ def test_byline_change_on_a_published_story_refreshes_its_page(
     get(client, story.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         BylineFactory(article=story, contributor__name="Late Addition")
+        invalidate.story_changed(story)  # as the desk does once the story's bylines are saved
     assert b"Late Addition" in get(client, story.get_absolute_url()).content
 
 
 def test_draft_edits_do_not_touch_the_cache(django_capture_on_commit_callbacks):
     draft = ArticleFactory()
     before = page_cache.current_generation()
+    sequence = cache.get(invalidate.SEQUENCE_KEY)
     with django_capture_on_commit_callbacks(execute=True):
         draft = Article.objects.get(pk=draft.pk)
         draft.headline = "Still a draft"
         draft.save()
+        invalidate.story_changed(draft)
     assert page_cache.current_generation() == before
+    assert cache.get(invalidate.SEQUENCE_KEY) == sequence  # no key moved either
 
 
 def test_scheduled_story_appears_on_time_in_a_cached_listing(client):
@@ -181,7 +184,7 @@ def test_page_cache_works_on_redis(client, settings, django_capture_on_commit_ca
     assert get(client)["X-Page-Cache"] == "miss"
     assert get(client)["X-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
-        ArticleFactory(published=True, headline="Second on Redis")
+        invalidate.story_changed(ArticleFactory(published=True, headline="Second on Redis"))
     response = get(client)
     assert response["X-Page-Cache"] == "miss"
     assert b"Second on Redis" in response.content

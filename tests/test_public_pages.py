@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from articles.models import Photo
+from articles.models import Photo, refresh_related
 from tests.support.factories import (
     ArticleFactory,
     ArticlePhotoFactory,
@@ -232,8 +232,26 @@ def test_related_stories_share_topics_and_are_published(client, story, hidden_st
     )
     two_shared.topics.add(defense, cepa)
     ArticleFactory(published=True, headline="Shares nothing")
+    refresh_related([story])  # as publishing it, or the hourly refresh, does
     response = client.get(story.get_absolute_url())
     assert list(response.context["related"]) == [two_shared, one_shared]
+
+
+def test_related_stories_are_chosen_when_a_story_is_published(client, story):
+    later = ArticleFactory(headline="Published later", bylined=True)
+    later.topics.add(*story.topics.all())
+    later.publish(by=None)
+    assert list(client.get(later.get_absolute_url()).context["related"]) == [story]
+
+
+def test_a_related_story_taken_down_after_it_was_chosen_is_not_shown(client, story):
+    other = ArticleFactory(published=True, headline="Soon unpublished", bylined=True)
+    other.topics.add(*story.topics.all())
+    refresh_related([story])
+    other.unpublish(by=None)
+    response = client.get(story.get_absolute_url())
+    assert list(response.context["related"]) == []
+    assertNotContains(response, "Soon unpublished")
 
 
 def test_section_navigation_lists_sections_in_order(client):

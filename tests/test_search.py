@@ -195,3 +195,21 @@ def test_search_follows_a_headline_changed_by_a_bulk_update(stories):
 def test_story_pages_do_not_load_the_search_document(stories):
     article = Article.objects.published().for_detail().first()
     assert "search_document" in article.get_deferred_fields()
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="ranking exists on PostgreSQL only")
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, monkeypatch):
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 2)
+    monkeypatch.setattr("articles.public.views.RANKED_MATCHES", 2)
+    now = timezone.now()
+    oldest, middle, newest = (
+        ArticleFactory(
+            published=True,
+            headline=f"Ferry {'ferry ' * weight}schedule",
+            publish_at=now - timedelta(days=age),
+        )
+        for age, weight in [(3, 5), (2, 0), (1, 0)]
+    )
+    # The oldest matches best, but only the two newest matches are ranked.
+    assert set(Article.objects.published().search("ferry")) == {middle, newest}
+    assertContains(client.get("/search/", {"q": "ferry"}), "among the newest 2 stories")

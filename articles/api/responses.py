@@ -18,7 +18,8 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from articles.cache import pages
+from articles.cache import invalidate, pages
+from articles.cache import keys as page_keys
 
 ENTRY_SECONDS = 3600
 LOCAL_ENTRIES = 500
@@ -74,15 +75,20 @@ def cached_json(request, scope, build) -> HttpResponse:
     key = cache_key(request, scope)
     # As for pages: a response this process served is only checked against the shared
     # counters, so a list of twenty whole stories need not cross the network again.
-    counters = [pages.HARD_KEY, pages.SOFT_KEY, pages.DUE_KEY]
+    # The site-wide generation, and the version of the key every story change moves.
+    api_version = invalidate.version_key(page_keys.API)
+    counters = [pages.HARD_KEY, pages.SOFT_KEY, pages.DUE_KEY, api_version]
     local = _local_entries.get(key)
     try:
         values = cache.get_many(counters if local else [*counters, key])
+        if pages.came_due(values):  # a schedule or embargo came due: its keys just moved
+            values = {**values, **cache.get_many(counters)}
         generation = pages.generation_from(values)
+        version = invalidate.versions([page_keys.API], values)[api_version]
     except pages.CACHE_ERRORS:
         pages.logger.exception("API cache unavailable; answering %s from the database.", key)
         return respond(request, render(build()), "off")
-    stamp = (generation.hard, generation.soft)
+    stamp = (generation.hard, generation.soft, version)
     entry = local or values.get(key)
     if entry is not None and entry["generation"] == stamp:
         remember_locally(key, entry)

@@ -1,37 +1,46 @@
 """The public page cache: fast for readers, and never showing a story it should not.
 
-Every cached page is stamped with two generation counters kept in the cache:
+Each cached page is stored with the dependency keys its view declared (`articles/cache/keys.py`)
+and the version each key had when it was rendered; a change moves only the keys it touches
+(`articles/cache/invalidate.py`), so a publish re-renders the pages showing that story and the
+lists it joins, and every other page stays a hit. Nothing is re-rendered on a timer.
 
-- the *hard* generation moves when something leaves the public site (a story unpublished,
-  killed, deleted, embargoed again) and when a scheduled story or embargo comes due. A page
-  stamped with an older hard generation is never served again.
-- the *soft* generation moves on every other change readers can see (a story published or
-  edited, a caption, a topic or byline renamed). A page stamped with an older soft generation
-  is refreshed by one request while the others keep getting the previous copy for at most
-  `LOCK_SECONDS`: hot pages survive a change without a stampede.
+Two site-wide counters remain beside the keys:
 
-The next time a scheduled story or an embargo comes due is stored beside the counters; the
-first request after it moves the hard generation, so no cached listing outlives a schedule.
+- the *hard* generation, moved by a removal from the library (or a whole-archive rewrite): a
+  page stamped with an older one is never served again;
+- the *soft* generation, moved by a rename in the library (topic, section, contributor, whose
+  names appear on many pages): pages refresh one request at a time, stale copies meanwhile.
+
+The next time a scheduled story or an embargo comes due is stored beside them; the first
+request after it moves the keys of the stories that came due (hard), so no cached listing
+outlives a schedule.
 
 Requests with a session (editors; readers never get one) bypass the cache both ways. The
 middleware sits near the top of the stack, so a hit skips sessions, authentication and the
-rest: what they add to a response was stored with the page. Cache errors are logged and the page is
-rendered from the database: a Redis outage slows the site down, it does not take it down.
+rest: what they add to a response was stored with the page. Each process keeps the pages it
+served in a bounded LRU and checks them against the shared versions in one round trip. Cache
+errors are logged and the page is rendered from the database: a Redis outage slows the site
+down, it does not take it down.
 """
 
 import hashlib
 import logging
 import time
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
-from redis.exceptions import RedisError
+
+from articles.cache import invalidate
+from articles.cache import keys as page_keys
+from articles.cache.invalidate import CACHE_ERRORS, HARD_STEP, SEQUENCE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -44,26 +53,19 @@ ENTRY_SECONDS = 24 * 3600
 SHORT_ENTRY_SECONDS = 300
 SHORT_LIVED_PARAMETERS = ("before", "after", "page", "q")
 LOCK_SECONDS = 10
-# A page older than this is refreshed even when nothing changed (stale copies still serve).
-REFRESH_SECONDS = 300
 # Browsers and shared caches may keep a page this long, then revalidate in the background.
 MAX_AGE = 10
 STALE_WHILE_REVALIDATE = 30
 # Only these query parameters change what a public page shows; the rest never enter the key,
 # so random query strings cannot fill the cache.
 KEY_PARAMETERS = ("before", "after", "page", "q")
-CACHE_ERRORS = (RedisError, ConnectionError, OSError)
+COUNTERS = [HARD_KEY, SOFT_KEY, DUE_KEY, SEQUENCE_KEY]
 
 
 @dataclass(frozen=True)
 class Generation:
     hard: int
     soft: int
-
-
-def _fresh_counter() -> int:
-    # Counters restart from the clock if the cache lost them, so they never repeat a value.
-    return time.time_ns()
 
 
 def next_due_timestamp() -> float | None:
@@ -73,40 +75,75 @@ def next_due_timestamp() -> float | None:
     return due.timestamp() if due else None
 
 
+def record_next_due() -> None:
+    try:
+        cache.set(DUE_KEY, next_due_timestamp(), None)
+    except CACHE_ERRORS:
+        logger.exception("Page cache: could not record the next schedule.")
+
+
 def current_generation() -> Generation:
-    return generation_from(cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY]))
+    values = cache.get_many(COUNTERS)
+    if came_due(values):
+        values = cache.get_many(COUNTERS)
+    return generation_from(values)
 
 
 def generation_from(values: dict) -> Generation:
-    """The generation from counters already read (a cache hit costs one round trip in all)."""
+    """The site-wide generation from counters already read (set first if the cache lost them)."""
     if HARD_KEY not in values or SOFT_KEY not in values:
-        cache.add(HARD_KEY, _fresh_counter(), None)
-        cache.add(SOFT_KEY, _fresh_counter(), None)
-        cache.set(DUE_KEY, next_due_timestamp(), None)
-        values = cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY])
-    due = values.get(DUE_KEY)
-    if due is not None and time.time() >= due:
-        bump(hard=True)
-        values = cache.get_many([HARD_KEY, SOFT_KEY])
+        cache.add(HARD_KEY, invalidate.fresh_counter(), None)
+        cache.add(SOFT_KEY, invalidate.fresh_counter(), None)
+        if DUE_KEY not in values:
+            record_next_due()
+        values = {**values, **cache.get_many([HARD_KEY, SOFT_KEY])}
     return Generation(hard=values[HARD_KEY], soft=values[SOFT_KEY])
 
 
+def came_due(values: dict) -> bool:
+    """Whether a schedule or embargo came due; if so its stories' keys were moved just now."""
+    due = values.get(DUE_KEY)
+    if due is None or time.time() < due:
+        return False
+    invalidate.schedules_due(since=due)
+    record_next_due()
+    return True
+
+
 def bump(*, hard: bool = False) -> None:
-    """Move the generation now: every cached page is refreshed before it is served again."""
+    """Move the site-wide generation now: every cached page is refreshed before it is served."""
     try:
         for key in (HARD_KEY, SOFT_KEY) if hard else (SOFT_KEY,):
             try:
                 cache.incr(key)
             except ValueError:  # evicted or never set
-                cache.set(key, _fresh_counter(), None)
-        cache.set(DUE_KEY, next_due_timestamp(), None)
+                cache.set(key, invalidate.fresh_counter(), None)
     except CACHE_ERRORS:
         logger.exception("Page cache: could not record a change; pages may be stale.")
+    invalidate.bump_keys([])  # moves the sequence: pages mid-render are not stored
+    record_next_due()
 
 
-def bump_on_commit(*, hard: bool = False) -> None:
-    """Move the generation once the current transaction commits (now, outside one)."""
-    transaction.on_commit(lambda: bump(hard=hard))
+# One Redis client per cache backend object, kept for the life of the process.
+_redis_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def read_many(names: list[str]) -> dict:
+    """`cache.get_many(names)` in one round trip, without its per-call costs on Redis.
+
+    Django's Redis backend builds a client and validates every key on each call; on the
+    hit path that was most of the time spent outside the network. Keys come from this
+    module only, so they need no validation. Other backends (tests) take the normal path.
+    """
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return backend.get_many(names)
+    client = _redis_clients.get(backend)
+    if client is None:
+        client = _redis_clients[backend] = backend._cache.get_client(write=False)
+    raw = client.mget([backend.make_key(name) for name in names])
+    loads = backend._cache._serializer.loads
+    return {name: loads(value) for name, value in zip(names, raw, strict=True) if value is not None}
 
 
 def cache_key(request) -> str:
@@ -155,31 +192,69 @@ def public_headers(response, rendered_at: float) -> None:
     response["Last-Modified"] = http_date(rendered_at)
 
 
-# Pages this process served, by cache key. Only a copy: every use is checked against the
-# generation counters in the shared cache, so it can never show what the shared cache would
-# not. Bounded, and simply emptied when full.
-_local_pages: dict[str, dict] = {}
-LOCAL_PAGES = 500
+class LocalPages:
+    """Pages this process served, least recently used dropped first, bounded in bytes.
+
+    Only a copy: every use is checked against the versions in the shared cache, so it can
+    never show what the shared cache would not.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages: OrderedDict[str, dict] = OrderedDict()
+
+    def get(self, key: str) -> dict | None:
+        entry = self.pages.get(key)
+        if entry is not None:
+            self.pages.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        old = self.pages.pop(key, None)
+        if old is not None:
+            self.size -= len(old["content"])
+        self.pages[key] = entry
+        self.size += len(entry["content"])
+        while self.size > self.max_bytes and self.pages:
+            _, dropped = self.pages.popitem(last=False)
+            self.size -= len(dropped["content"])
+
+    def clear(self) -> None:
+        self.pages.clear()
+        self.size = 0
 
 
-def remember_locally(key: str, entry: dict) -> None:
-    if len(_local_pages) >= LOCAL_PAGES:
-        _local_pages.clear()
-    _local_pages[key] = entry
+# 64 MB a process holds the 1,000 hottest story pages with room to spare.
+_local_pages = LocalPages(max_bytes=64 * 1024 * 1024)
+
+
+def entry_state(entry: dict, values: dict, generation: Generation) -> str | None:
+    """ "hit" if nothing it shows changed, "stale" if only soft changes did, else None."""
+    if entry["hard"] != generation.hard:
+        return None
+    current = [(values.get(name), version) for name, version in entry["versions"].items()]
+    if entry["soft"] == generation.soft and all(now == then for now, then in current):
+        return "hit"
+    if all(now is not None and now // HARD_STEP == then // HARD_STEP for now, then in current):
+        return "stale"
+    return None
 
 
 class PageCacheMiddleware:
-    """Serve anonymous readers' GET requests from the generation-stamped page cache."""
+    """Serve anonymous readers' GET requests from the key-versioned page cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_ENABLED or not is_cacheable_request(request):
+        if not is_cacheable_request(request):
             response = self.get_response(request)
             if has_session(request):
                 patch_cache_control(response, private=True)
             return response
+        if not settings.PAGE_CACHE_ENABLED:
+            return self.render(request)[0]
         try:
             return self.serve(request)
         except CACHE_ERRORS:
@@ -188,43 +263,68 @@ class PageCacheMiddleware:
             )
             return self.get_response(request)
 
-    def serve(self, request):
-        key = cache_key(request)
-        # A page this process served before is only checked against the shared counters:
+    def render(self, request):
+        """The response, with the dependency keys its view declared in the `xkey` header."""
+        with page_keys.collecting() as declared:
+            response = self.get_response(request)
+        if declared and is_cacheable_response(response):
+            response[page_keys.HEADER] = " ".join(sorted(declared))
+        return response, declared
+
+    def lookup(self, key: str) -> tuple[dict | None, dict]:
+        # A page this process served before is only checked against the shared versions:
         # the page itself (tens of kilobytes) need not cross the network again.
         entry = _local_pages.get(key)
-        if entry is None:
-            values = cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY, key])
-            entry = values.get(key)
-        else:
-            values = cache.get_many([HARD_KEY, SOFT_KEY, DUE_KEY])
+        if entry is not None:
+            return entry, read_many([*COUNTERS, *entry["versions"]])
+        values = read_many([*COUNTERS, key])
+        entry = values.pop(key, None)
+        if entry is not None:
+            values.update(read_many(list(entry["versions"])))
+        return entry, values
+
+    def serve(self, request):
+        key = cache_key(request)
+        entry, values = self.lookup(key)
+        if came_due(values):
+            entry, values = self.lookup(key)
         generation = generation_from(values)
-        if entry is not None and entry["hard"] == generation.hard:
-            fresh = (
-                entry["soft"] == generation.soft
-                and time.time() - entry["rendered_at"] < REFRESH_SECONDS
-            )
-            if fresh or not cache.add(f"{key}:lock", 1, LOCK_SECONDS):
-                remember_locally(key, entry)
-                return self.from_entry(entry, "hit" if fresh else "stale")
-        response = self.get_response(request)
-        if is_cacheable_response(response):
-            rendered_at = time.time()
-            public_headers(response, rendered_at)
-            # Stored with the page, so a hit is not hashed again by ConditionalGetMiddleware.
-            set_response_etag(response)
+        if entry is not None:
+            state = entry_state(entry, values, generation)
+            refreshing = state == "stale" and not cache.add(f"{key}:lock", 1, LOCK_SECONDS)
+            if state == "hit" or refreshing:
+                _local_pages.put(key, entry)
+                return self.from_entry(entry, state)
+        response, declared = self.render(request)
+        if declared and is_cacheable_response(response):
+            sequence = values.get(SEQUENCE_KEY)
+            seconds = entry_seconds(request)
+            self.store(key, response, declared, generation, sequence, seconds)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def store(key, response, declared, generation, sequence, seconds: int) -> None:
+        rendered_at = time.time()
+        public_headers(response, rendered_at)
+        # Stored with the page, so a hit is not hashed again by ConditionalGetMiddleware.
+        set_response_etag(response)
+        names = [invalidate.version_key(name) for name in declared]
+        after = read_many([SEQUENCE_KEY, *names])
+        if after.get(SEQUENCE_KEY) == sequence:
+            # Nothing changed while the page rendered: its versions are the ones it shows.
+            after.pop(SEQUENCE_KEY, None)
             entry = {
                 "hard": generation.hard,
                 "soft": generation.soft,
+                "versions": invalidate.versions(declared, after),
                 "rendered_at": rendered_at,
                 "content": response.content,
                 "headers": dict(response.items()),
             }
-            cache.set(key, entry, entry_seconds(request))
-            remember_locally(key, entry)
-            cache.delete(f"{key}:lock")
-            response["X-Page-Cache"] = "miss"
-        return response
+            cache.set(key, entry, seconds)
+            _local_pages.put(key, entry)
+        cache.delete(f"{key}:lock")
 
     @staticmethod
     def from_entry(entry, state: str) -> HttpResponse:
@@ -233,75 +333,3 @@ class PageCacheMiddleware:
             response[name] = value
         response["X-Page-Cache"] = state
         return response
-
-
-def was_public(article) -> bool:
-    """Whether `article` as last loaded from or saved to the database could be public."""
-    loaded = getattr(article, "_loaded_values", None)
-    return loaded is not None and loaded.get("status") == article.Status.PUBLISHED
-
-
-def article_saved(sender, instance, created, **kwargs):
-    from articles.models import Article
-
-    now = timezone.now()
-    public_now = instance.status == Article.Status.PUBLISHED
-    if not (public_now or was_public(instance)):
-        return  # a draft's edits change nothing readers can see
-    hidden_again = was_public(instance) and (
-        not public_now
-        or (instance.publish_at and instance.publish_at > now)
-        or (instance.embargo_until and instance.embargo_until > now)
-    )
-    bump_on_commit(hard=hidden_again)
-
-
-def article_deleted(sender, instance, **kwargs):
-    bump_on_commit(hard=True)
-
-
-def content_changed(sender, **kwargs):
-    bump_on_commit()
-
-
-def content_deleted(sender, **kwargs):
-    # Removing a byline, a photo or a topic is usually a take-down: no stale copies.
-    bump_on_commit(hard=True)
-
-
-def connect_signals():
-    """Every write that readers could see moves the generation, whatever path made it."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from articles.models import (
-        Article,
-        ArticlePhoto,
-        Byline,
-        Contributor,
-        Correction,
-        Photo,
-        Section,
-        TaggedArticle,
-        Topic,
-        TopicAlias,
-    )
-
-    post_save.connect(article_saved, sender=Article, dispatch_uid="pagecache-article-save")
-    post_delete.connect(article_deleted, sender=Article, dispatch_uid="pagecache-article-del")
-    for model in (
-        ArticlePhoto,
-        Byline,
-        Contributor,
-        # `Article.add_correction()` saves the correction and updates the story in a query
-        # that sends no signal: the correction's own save is what readers' pages miss.
-        Correction,
-        Photo,
-        Section,
-        TaggedArticle,
-        Topic,
-        TopicAlias,
-    ):
-        uid = f"pagecache-{model._meta.model_name}"
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(content_deleted, sender=model, dispatch_uid=f"{uid}-del")
-    m2m_changed.connect(content_changed, sender=TaggedArticle, dispatch_uid="pagecache-topics")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles.cache import invalidate
 from articles.desk.forms import ContributorForm, PhotoForm, TopicMergeForm
 from articles.desk.pages import desk_page
 from articles.models import Article, Contributor, Photo, Section, Topic, TopicAlias
@@ -29,8 +30,29 @@ def thumbnail(photo: Photo | None, width: int = THUMBNAIL_WIDTH):
     )
 
 
+class LibraryAdmin(admin.ModelAdmin):
+    """Readers' pages follow every change saved or deleted here (after commit)."""
+
+    def changed(self, obj, *, removed: bool = False) -> None:
+        invalidate.library_changed(obj, removed=removed)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Applied after commit, so inline rows saved after this (aliases) are included.
+        self.changed(obj)
+
+    def delete_model(self, request, obj):
+        self.changed(obj, removed=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.changed(obj, removed=True)
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(LibraryAdmin):
     form = PhotoForm
     list_display = ["preview", "caption_text", "credit", "alt_text", "uploaded_at", "uploaded_by"]
     list_display_links = ["preview", "caption_text"]
@@ -54,6 +76,9 @@ class PhotoAdmin(admin.ModelAdmin):
         # Also what the story form's photo autocomplete offers.
         return super().get_queryset(request).readable_by(request.user)
 
+    def changed(self, obj, *, removed: bool = False) -> None:
+        invalidate.photo_changed(obj, removed=removed)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
@@ -73,7 +98,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(admin.ModelAdmin):
+class ContributorAdmin(LibraryAdmin):
     form = ContributorForm
     list_display = ["name", "kind", "job_title", "user"]
     list_filter = ["kind"]
@@ -84,7 +109,7 @@ class ContributorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(LibraryAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -97,7 +122,7 @@ class TopicAliasInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(LibraryAdmin):
     list_display = ["name", "slug", "featured", "published_stories", "all_stories", "alias_names"]
     list_editable = ["featured"]
     list_filter = ["featured"]

@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString
 from reversion.models import Version
 
+from articles.cache import invalidate
 from articles.display import desk_datetime
 from articles.models import (
     Article,
@@ -28,6 +29,7 @@ from articles.models import (
     Section,
     TaggedArticle,
     Topic,
+    refresh_related,
 )
 
 # What a restore puts back. Status and publication times belong to the workflow.
@@ -265,4 +267,6 @@ def restore(article: Article, version: Version, *, by) -> Article:
         reversion.add_to_revision(current)
         reversion.set_user(by)
         reversion.set_comment(f"Restored the version saved on {saved_on}.")
+        refresh_related([current])
+        invalidate.story_changed(current)
     return current

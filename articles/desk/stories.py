@@ -8,11 +8,12 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.urls import path
 
 from articles.api import webhooks
+from articles.cache import invalidate
 from articles.desk.calendar import CalendarAdminMixin
 from articles.desk.history import HistoryAdminMixin
 from articles.desk.library import thumbnail
 from articles.desk.workflow import WorkflowAdminMixin
-from articles.models import Article, ArticlePhoto, Byline, Contributor, Topic
+from articles.models import Article, ArticlePhoto, Byline, Contributor, Topic, refresh_related
 from articles.wire.admin_views import import_wire
 from articles.wire.inlines import TopicSuggestionInline, shows_topic_suggestions
 
@@ -164,6 +165,22 @@ class ArticleAdmin(HistoryAdminMixin, CalendarAdminMixin, WorkflowAdminMixin, ad
         super().save_model(request, obj, form, change)
         if change and obj.status == obj.Status.PUBLISHED:
             webhooks.story_event_on_commit(obj, "updated")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the bylines, photos, topics and corrections: readers' pages follow on commit.
+        if form.instance.status == Article.Status.PUBLISHED:
+            refresh_related([form.instance])  # its topics may have changed
+        invalidate.story_changed(form.instance)
+
+    def delete_model(self, request, obj):
+        invalidate.story_deleted(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            invalidate.story_deleted(article)
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="Bylines")
     def byline_names(self, article):

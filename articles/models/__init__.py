@@ -5,6 +5,7 @@ from articles.models.correction import Correction
 from articles.models.partner import ApiKey, Partner, Webhook, WebhookDelivery
 from articles.models.photo import ArticlePhoto, Photo
 from articles.models.redirect import FormerSlug
+from articles.models.related import RelatedStory, refresh_related
 from articles.models.section import Section
 from articles.models.suggestion import TopicSuggestion
 from articles.models.topic import TaggedArticle, Topic, TopicAlias
@@ -26,6 +27,7 @@ __all__ = [
     "Partner",
     "MediaTopicCode",
     "Photo",
+    "RelatedStory",
     "Section",
     "TaggedArticle",
     "Topic",
@@ -36,4 +38,5 @@ __all__ = [
     "WebhookDelivery",
     "WireItem",
     "WireSource",
+    "refresh_related",
 ]

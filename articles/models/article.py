@@ -1,11 +1,6 @@
 import reversion
 from django.conf import settings
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, transaction
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
@@ -13,9 +8,11 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from articles import search as text_search
+from articles.cache import invalidate
 from articles.models.contributor import Byline, Contributor, credit_lines
 from articles.models.photo import ArticlePhoto
 from articles.models.redirect import FormerSlug
+from articles.models.related import RelatedStory
 from articles.models.slugs import available_slugs
 from articles.models.topic import TaggedArticle
 from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow, WorkflowQuerySet
@@ -101,7 +98,7 @@ class ArticleQuerySet(WorkflowQuerySet):
         """
         query = text_search.clean_query(query)
         if connections[self.db].vendor == "postgresql":
-            return self._full_text_search(query)
+            return text_search.full_text_search(self, query)
         words = text_search.query_words(query)
         if not words:
             return self.none()
@@ -110,29 +107,6 @@ class ArticleQuerySet(WorkflowQuerySet):
             in_any_field = Q(headline__icontains=word) | Q(dek__icontains=word)
             matches &= in_any_field | Q(body__icontains=word)
         return self.filter(matches).newest_first()
-
-    def _full_text_search(self, query: str):
-        if not query:
-            return self.none()
-        search_query = SearchQuery(query, search_type="websearch", config=text_search.SEARCH_CONFIG)
-        return (
-            self.filter(search_document=search_query)
-            .annotate(
-                rank=SearchRank(models.F("search_document"), search_query),
-                snippet=SearchHeadline(
-                    "body",
-                    search_query,
-                    config=text_search.SEARCH_CONFIG,
-                    start_sel=text_search.MARK_START,
-                    stop_sel=text_search.MARK_STOP,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .order_by("-rank", "-publish_at", "-pk")
-        )
 
     def for_listing(self):
         """What a story card shows: section, bylines and lead photo, in fixed queries."""
@@ -157,6 +131,23 @@ class ArticleQuerySet(WorkflowQuerySet):
     def for_detail(self):
         """A whole story page: the feed data plus its corrections and wire source."""
         return self.for_feed().select_related("source_agency").prefetch_related("corrections")
+
+    def story_page(self, slug: str, related: int):
+        """The story at `slug` first, then up to `related` of its stored related stories.
+
+        One query for all of them (their bylines, photos, topics come in one query each),
+        whatever the size of the topics they share. Not the story if it is not in `self`.
+        """
+        links = RelatedStory.objects.filter(article__slug=slug).order_by()
+        position = links.filter(related=OuterRef("pk")).values("position")[:1]
+        # A union, not `slug OR pk IN (...)`: each side is an index look-up.
+        wanted = Article.objects.filter(slug=slug).values("pk")
+        return (
+            self.filter(pk__in=wanted.union(links.values("related"), all=True))
+            .annotate(related_position=Subquery(position))
+            .order_by(models.F("related_position").asc(nulls_first=True))
+            .for_detail()[: related + 1]
+        )
 
     def previewable(self):
         """Stories a signed preview link may show: any not killed, published or not."""
@@ -314,18 +305,6 @@ class Article(ArticleWorkflow, models.Model):
         else:
             super().save(*args, **kwargs)
         self._stored_slug = self.slug
-        # Remember what is stored now: a later save of this same object (a script that
-        # publishes, then unpublishes) must know the story was public in between.
-        saved = kwargs.get("update_fields")
-        deferred = self.get_deferred_fields()
-        self._loaded_values = {
-            **getattr(self, "_loaded_values", {}),
-            **{
-                field.attname: getattr(self, field.attname)
-                for field in self._meta.concrete_fields
-                if field.attname not in deferred and (saved is None or field.name in saved)
-            },
-        }
 
     def get_absolute_url(self):
         when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
@@ -346,10 +325,8 @@ class Article(ArticleWorkflow, models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        # Remember what was loaded: a save can then tell whether the story was public before
-        # (page cache) and whether its slug changed (former addresses).
+        # Remember the stored slug: a save can then tell whether it changed (former addresses).
         article = super().from_db(db, field_names, values)
-        article._loaded_values = dict(zip(field_names, values, strict=True))
         article._stored_slug = article.__dict__.get("slug")
         return article
 
@@ -367,6 +344,7 @@ class Article(ArticleWorkflow, models.Model):
             from articles.api import webhooks
 
             webhooks.story_event_on_commit(self, "corrected")
+            invalidate.story_changed(self)
         return correction
 
     @property

@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
+from articles.cache import invalidate
+
 
 class TopicQuerySet(models.QuerySet):
     def featured(self):
@@ -82,6 +84,8 @@ class Topic(TagBase):
         # Suggestions follow too, unless the kept topic was already suggested for that story.
         self.suggestions.exclude(article__in=kept.suggestions.values("article")).update(topic=kept)
         name = self.name
+        invalidate.library_changed(self, removed=True)
+        invalidate.library_changed(kept)
         self.delete()
         TopicAlias.objects.get_or_create(name__iexact=name, defaults={"topic": kept, "name": name})
         return moved

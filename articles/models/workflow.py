@@ -16,7 +16,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from articles import alerts
+from articles.cache import invalidate
 from articles.display import desk_datetime
+from articles.models.related import refresh_related
 
 
 class ArticleStatus(models.TextChoices):
@@ -143,6 +145,14 @@ class ArticleWorkflow:
             return []
         return [t for t in allowed if user.has_perm(t.permission)]
 
+    def may_have_been_public(self) -> bool:
+        """Whether readers may have seen this story at some point (so hiding it matters)."""
+        return self.first_published_at is not None or self.status in (
+            ArticleStatus.PUBLISHED,
+            ArticleStatus.UNPUBLISHED,
+            ArticleStatus.KILLED,
+        )
+
     @property
     def desk_state(self) -> str:
         """The state at a glance: the status, with a published story told apart as scheduled
@@ -249,9 +259,6 @@ class ArticleWorkflow:
                 "preview_generation",
             ]:
                 setattr(self, field, getattr(locked, field))
-            # What is stored now, not what this copy was loaded with: the page cache decides
-            # from it whether the story was public, so a take-down is never missed.
-            self._loaded_values = locked._loaded_values
             if self.status not in transition.sources:
                 raise TransitionError(
                     f"“{self.headline}” is {self.get_status_display().lower()}: "
@@ -269,6 +276,13 @@ class ArticleWorkflow:
             reversion.set_comment(
                 "; ".join(filter(None, [reversion.get_comment(), transition.label]))
             )
+            if self.status == ArticleStatus.PUBLISHED:
+                refresh_related([self])
+            # Readers' pages follow once the transition commits.
+            if from_status == ArticleStatus.PUBLISHED:
+                invalidate.story_hidden(self)
+            else:
+                invalidate.story_changed(self)
             address, user_agent = alerts.current_client()
             done = ArticleTransition.objects.create(
                 article=self,

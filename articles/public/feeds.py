@@ -17,6 +17,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
+from articles.cache import keys
+from articles.cache.keys import depends_on
 from articles.media import renditions
 from articles.models import Article, Contributor, Section, Topic
 from articles.public.seo import story_authors
@@ -117,6 +119,8 @@ class StoriesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
+        # Every feed re-renders with any story change: a handful of URLs, read by machines.
+        depends_on(keys.FEED)
         return self.stories(obj).newest_first().for_feed()[:FEED_SIZE]
 
     def item_title(self, article):

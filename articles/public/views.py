@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from articles.cache import keys
+from articles.cache.keys import depends_on
 from articles.models import Article, Contributor, Correction, Section, Topic
 from articles.previews import preview_from
 from articles.public import sitemaps
 from articles.public.pagination import keyset_page, paginate
-from articles.search import clean_query
+from articles.search import RANKED_MATCHES, clean_query
 from newsroom.ratelimit import rate_limited
 
 HOME_LATEST = 12
@@ -22,6 +24,7 @@ TOPICS_PER_PAGE = 100
 
 def home(request):
     stories = list(Article.objects.published().newest_first().for_listing()[: HOME_LATEST + 1])
+    depends_on(keys.FRONT_HOME, keys.stories(stories))
     return render(
         request,
         "articles/home.html",
@@ -34,17 +37,14 @@ def home(request):
 
 
 def article_detail(request, year, month, day, slug):
-    article = Article.objects.published().for_detail().filter(slug=slug).first()
-    if article is None:
+    found = list(Article.objects.published().story_page(slug, related=RELATED_STORIES))
+    if not found or found[0].slug != slug:
         return redirect_renamed_story(slug)
+    article, related = found[0], found[1:]
     published_on = timezone.localdate(article.publish_at)
     if (year, month, day) != (published_on.year, published_on.month, published_on.day):
         return redirect(article, permanent=True)
-    related = (
-        Article.objects.published().related_to(article).for_listing()[:RELATED_STORIES]
-        if article.topics.all()
-        else []
-    )
+    depends_on(keys.story(article.pk), keys.stories(related))
     return render(request, "articles/article_detail.html", {"article": article, "related": related})
 
 
@@ -60,6 +60,7 @@ def topic_list(request):
     counts = Article.objects.published().count_by_topic([topic.pk for topic in topics])
     for topic in topics:
         topic.story_count = counts.get(topic.pk, 0)
+    depends_on(keys.TOPIC_INDEX)
     return render(
         request,
         "articles/topic_list.html",
@@ -72,6 +73,7 @@ def topic_detail(request, slug):
     page = keyset_page(
         request, Article.objects.published().in_topic(topic).newest_first().for_listing()
     )
+    depends_on(keys.topic(topic.pk), keys.stories(page.object_list))
     return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
 
 
@@ -80,6 +82,7 @@ def section_detail(request, slug):
     page = keyset_page(
         request, Article.objects.published().in_section(section).newest_first().for_listing()
     )
+    depends_on(keys.section(section.pk), keys.stories(page.object_list))
     return render(request, "articles/section_detail.html", {"section": section, "page": page})
 
 
@@ -89,6 +92,7 @@ def contributor_detail(request, slug):
         request,
         Article.objects.published().by_contributor(contributor).newest_first().for_listing(),
     )
+    depends_on(keys.contributor(contributor.pk), keys.stories(page.object_list))
     return render(
         request, "articles/contributor_detail.html", {"contributor": contributor, "page": page}
     )
@@ -126,6 +130,7 @@ def preview(request, token):
 def corrections(request):
     """Every correction, clarification and update on stories readers can see, newest first."""
     page = paginate(request, Correction.objects.public().newest_first().for_listing())
+    depends_on(keys.CORRECTIONS, keys.stories(c.article_id for c in page.object_list))
     return render(request, "articles/corrections.html", {"page": page})
 
 
@@ -137,11 +142,17 @@ def search(request):
         if query
         else None
     )
-    return render(request, "articles/search.html", {"query": query, "page": page})
+    depends_on(keys.SEARCH, keys.stories(page.object_list if page else []))
+    return render(
+        request,
+        "articles/search.html",
+        {"query": query, "page": page, "ranked_matches": RANKED_MATCHES},
+    )
 
 
 @x_robots_tag
 def sitemap_index(request):
+    depends_on(keys.SITEMAP)
     entries = [
         {**entry, "location": request.build_absolute_uri(entry["location"])}
         for entry in sitemaps.index_entries()
@@ -152,6 +163,7 @@ def sitemap_index(request):
 
 
 def sitemap_section(request, section):
+    depends_on(keys.SITEMAP)
     sitemap = sitemaps.sitemap_for(section)
     if sitemap is None:
         raise Http404("No such sitemap.")
@@ -162,6 +174,7 @@ def sitemap_section(request, section):
 
 @x_robots_tag
 def news_sitemap(request):
+    depends_on(keys.SITEMAP)
     return render(
         request,
         "sitemaps/news.xml",
@@ -175,6 +188,7 @@ def news_sitemap(request):
 
 
 def robots_txt(request):
+    depends_on(keys.SITEMAP)
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

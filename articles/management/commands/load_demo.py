@@ -3,6 +3,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.cache import invalidate
 from articles.demo.newsroom import ensure_demo_users, load_demo
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("The demo newsroom is for development; refusing in production.")
         created = load_demo()
+        invalidate.everything_changed()  # written in bulk, without the desk's explicit calls
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(f"Demo newsroom ready (created: {summary}).")
         # `make run PORT=...` passes the port it serves on, so the printed address works.
