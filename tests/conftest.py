@@ -18,6 +18,9 @@ from tests.support.factories import (
     jpeg_bytes,
 )
 
+# Servers on loopback started by the tests that use them: S3 (moto), an HTTP recorder.
+pytest_plugins = ["tests.support.services"]
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):

@@ -6,8 +6,9 @@
 - calendar.py: the editorial calendar.
 - library.py: photos, contributors, sections and topics.
 - audit.py: the read-only audit trail of every story.
+- background.py: work the task worker gave up on, with a retry action.
 - forms.py, revisions.py, pages.py: the forms, the revision logic, and the one helper that
   renders a desk page with the admin's context.
 """
 
-from articles.desk import audit, library, stories  # noqa: F401  (each module registers its admins)
+from articles.desk import audit, background, library, stories  # noqa: F401  (each module registers its admins)

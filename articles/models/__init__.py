@@ -1,4 +1,5 @@
 from articles.models.article import Article, ArticleQuerySet
+from articles.models.background import BackgroundFailure
 from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
 from articles.models.photo import ArticlePhoto, Photo
@@ -13,6 +14,7 @@ __all__ = [
     "ArticlePhoto",
     "ArticleTransition",
     "ArticleQuerySet",
+    "BackgroundFailure",
     "Byline",
     "Contributor",
     "Correction",
