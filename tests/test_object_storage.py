@@ -1,8 +1,12 @@
 """Media in an S3-compatible bucket: a real S3-protocol server (moto) on loopback, per session."""
 
+import io
+from pathlib import Path
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from pytest_django.asserts import assertContains
 
 from articles.media import renditions
@@ -126,3 +130,42 @@ def test_pages_show_only_renditions_already_made_while_the_worker_is_busy(s3_med
     assert shown["jpeg_srcset"].endswith(" 320w")
     assert shown["width"] == 320
     assert len(bucket_keys(client, bucket)) == 2  # the page made none itself
+
+
+def local_media(root: Path) -> dict[str, bytes]:
+    files = {
+        "photos/2026/01/a.jpg": jpeg_bytes((40, 30)),
+        "portraits/2026/01/b.jpg": jpeg_bytes((20, 20)),
+        "renditions/photos/2026/01/a/123.jpg": b"rendition bytes",
+    }
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return files
+
+
+def test_migrate_media_copies_local_files_resumably_with_a_dry_run(s3_media, tmp_path):
+    client, bucket = s3_media
+    files = local_media(tmp_path / "old-media")
+    out = io.StringIO()
+    call_command("migrate_media", source=tmp_path / "old-media", dry_run=True, stdout=out)
+    assert "Would copy 3 of 3 files" in out.getvalue()
+    assert bucket_keys(client, bucket) == set()
+
+    # An earlier run was cut short after one file: only the other two are copied now.
+    client.put_object(Bucket=bucket, Key="photos/2026/01/a.jpg", Body=files["photos/2026/01/a.jpg"])
+    out = io.StringIO()
+    call_command("migrate_media", source=tmp_path / "old-media", stdout=out, verbosity=2)
+    assert "Copied 2 of 3 files; 1 already in the bucket; 0 failed." in out.getvalue()
+    assert "[3/3]" in out.getvalue()
+    assert bucket_keys(client, bucket) == set(files)
+    rendition = "renditions/photos/2026/01/a/123.jpg"
+    assert public_readers(client, bucket, rendition)
+    assert not public_readers(client, bucket, "portraits/2026/01/b.jpg")
+    body = client.get_object(Bucket=bucket, Key=rendition)["Body"].read()
+    assert body == b"rendition bytes"
+
+
+def test_migrate_media_refuses_to_run_without_a_bucket(tmp_path):
+    with pytest.raises(CommandError, match="AWS_STORAGE_BUCKET_NAME"):
+        call_command("migrate_media", source=tmp_path)

@@ -65,7 +65,11 @@ def running(args: list[str], url: str, env: dict | None = None, log: Path | None
     output = open(log, "wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(args, stdout=output, stderr=subprocess.STDOUT, env=env)
     try:
-        wait_for(url, process)
+        try:
+            wait_for(url, process)
+        except RuntimeError as error:
+            said = log.read_text(errors="replace")[-3000:] if log else ""
+            pytest.fail(f"{error}\n{said}", pytrace=False)
         yield process
     finally:
         process.terminate()
@@ -141,7 +145,7 @@ class Recorder(http.server.BaseHTTPRequestHandler):
             {
                 "method": self.command,
                 "path": self.path,
-                "headers": dict(self.headers.items()),
+                "headers": {name.lower(): value for name, value in self.headers.items()},
                 "body": body,
             }
         )
@@ -169,3 +173,48 @@ def recorder():
     yield server
     server.shutdown()
     server.server_close()
+
+
+def backends_vcl(ports: list[int], purgers: tuple[str, ...] = ("127.0.0.1",)) -> str:
+    """A backends.vcl for app servers on loopback (deploy/varnish/backends.vcl is the example)."""
+    backends = "".join(
+        f'backend app_{n} {{ .host = "127.0.0.1"; .port = "{port}"; }}\n'
+        for n, port in enumerate(ports)
+    )
+    acl = "".join(f'    "{address}";\n' for address in purgers)
+    adds = "".join(f"    app.add_backend(app_{n});\n" for n in range(len(ports)))
+    return (
+        f"{backends}\nacl purgers {{\n{acl}}}\n\n"
+        f"sub vcl_init {{\n    new app = directors.round_robin();\n{adds}}}\n"
+    )
+
+
+@contextmanager
+def varnish(workdir: Path, ports: list[int], purgers: tuple[str, ...] = ("127.0.0.1",)):
+    """varnishd with the repository's default.vcl in front of app servers on `ports`."""
+    varnishd = require_program("varnishd")
+    vcl_dir = workdir / "vcl"
+    vcl_dir.mkdir(parents=True, exist_ok=True)
+    (vcl_dir / "backends.vcl").write_text(backends_vcl(ports, purgers))
+    port = free_port()
+    args = [
+        varnishd,
+        "-F",
+        "-j",
+        "none",
+        "-n",
+        str(workdir / "state"),
+        "-a",
+        f"127.0.0.1:{port}",
+        "-T",
+        "127.0.0.1:0",
+        "-f",
+        str(ROOT / "deploy" / "varnish" / "default.vcl"),
+        "-p",
+        f"vcl_path={vcl_dir}:{ROOT / 'deploy' / 'varnish'}:/usr/share/varnish/vcl",
+        "-s",
+        "malloc,64m",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with running(args, f"{url}/healthz", log=workdir / "varnishd.log"):
+        yield url
