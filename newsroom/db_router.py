@@ -1,4 +1,4 @@
-"""Readers' pages read from a replica when DATABASE_REPLICA_URL is set; everything else, the primary.
+"""Readers' pages read from a replica when DATABASE_REPLICA_URL is set; all else, the primary.
 
 A request reads from the replica only when it is an anonymous reader's GET or HEAD outside the
 desk: editors (who have a session), every form post and every desk page use the primary, so
