@@ -195,3 +195,11 @@ def test_a_real_worker_process_runs_queued_work(settings, recorder, tmp_path):
     assert recorder.requests, (tmp_path / "worker.log").read_text()[-3000:]
     assert recorder.requests[0]["method"] == "PURGE"
     assert recorder.requests[0]["headers"]["xkey-purge"] == "front-home story-9"
+
+
+def test_editors_see_background_work_and_reporters_do_not(client, desk_editor, reporter):
+    BackgroundFailure.objects.create(task_name="articles.tasks.purge_keys_task", error="Timeout")
+    client.force_login(desk_editor)
+    assertContains(client.get("/admin/articles/backgroundfailure/"), "Run the selected work again")
+    client.force_login(reporter)
+    assert client.get("/admin/articles/backgroundfailure/").status_code == 403

@@ -18,6 +18,7 @@ import uuid
 from contextlib import ExitStack
 from types import SimpleNamespace
 
+import psycopg
 import pytest
 import redis
 
@@ -33,6 +34,19 @@ get_user_model().objects.create_superuser("editor", "editor@example.com", {passw
 story = ArticleFactory(bylined=True, headline="Two servers, one newsroom")
 print("STORY", story.pk)
 """
+
+
+def journey_database(workdir) -> str:
+    """A fresh database both servers share: PostgreSQL when the suite runs on it, else SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{workdir / 'newsroom.sqlite3'}"
+    parts = urllib.parse.urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_journey"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def manage(env, *args) -> str:
@@ -53,7 +67,7 @@ def site(object_store, tmp_path_factory):
     env = {
         **os.environ,
         **s3_env(object_store, bucket),
-        "DATABASE_URL": f"sqlite:///{workdir / 'newsroom.sqlite3'}",
+        "DATABASE_URL": journey_database(workdir),
         "CACHE_URL": JOURNEY_REDIS,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "GUNICORN_WORKERS": "1",
@@ -79,7 +93,9 @@ def site(object_store, tmp_path_factory):
                 running(command, f"{url}/healthz", env=server_env, log=workdir / f"{name}.log")
             )
             servers.append(url)
-        yield SimpleNamespace(a=servers[0], b=servers[1], front=front, story_id=story_id)
+        yield SimpleNamespace(
+            a=servers[0], b=servers[1], front=front, story_id=story_id, env=env, bucket=bucket
+        )
     redis.Redis.from_url(JOURNEY_REDIS).flushdb()
 
 
@@ -182,6 +198,15 @@ def test_an_editor_on_one_server_and_readers_on_another_see_one_newsroom(site):
     image_url = image_url.replace("&amp;", "&")
     with urllib.request.urlopen(image_url, timeout=10) as picture:
         assert picture.headers["Content-Type"] == "image/png"
+
+    # Placed in the story, its renditions (made by A's upload) show on both servers' pages.
+    place = (
+        "from articles.models import ArticlePhoto, Photo; "
+        f"ArticlePhoto.objects.create(article_id={site.story_id}, photo=Photo.objects.get())"
+    )
+    manage(site.env, "shell", "-c", place)
+    for server in (site.a, site.b):
+        assert f"/{site.bucket}/renditions/photos/" in reader.get(f"{server}{story_path}")[1]
 
     # A kill through B: A stops showing the story at once, and so does the front page.
     kill = f"{site.b}/admin/articles/article/{site.story_id}/kill/"

@@ -23,7 +23,10 @@ class BackgroundFailureAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Run the selected work again", permissions=["view"])
+    def has_retry_permission(self, request):
+        return request.user.has_perm("articles.retry_backgroundfailure")
+
+    @admin.action(description="Run the selected work again", permissions=["retry"])
     def retry(self, request, queryset):
         count = 0
         for failure in queryset.filter(retried_at__isnull=True):

@@ -16,6 +16,7 @@ class BackgroundFailure(models.Model):
         verbose_name = "background work failure"
         verbose_name_plural = "background work"
         indexes = [models.Index(fields=["retried_at", "-failed_at"], name="background_open")]
+        permissions = [("retry_backgroundfailure", "Can run failed background work again")]
 
     def __str__(self):
         return f"{self.task_name} failed at {self.failed_at:%Y-%m-%d %H:%M}"
