@@ -73,10 +73,10 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache: every response gets its policy, cached pages included.
     "newsroom.csp.NewsroomCSPMiddleware",
-    # Near the top: a reader's cached page skips the rest of the stack. The headers the
-    # middleware below adds were stored with the page when it was rendered.
     # Copies the `xkey` surrogate keys to Fastly's or Cloudflare's header, when one is set.
     "articles.cache.purge.SurrogateKeyHeaderMiddleware",
+    # Near the top: a reader's cached page skips the rest of the stack. The headers the
+    # middleware below adds were stored with the page when it was rendered.
     "articles.cache.pages.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -262,8 +262,8 @@ CONTENT_SECURITY_POLICY = {
 ADMIN_CONTENT_SECURITY_POLICY_REPLACE = {"style-src-elem": [SELF, UNSAFE_INLINE]}
 
 # Media in an S3-compatible bucket (AWS S3, R2, MinIO, Ceph) once AWS_STORAGE_BUCKET_NAME is
-# set; django-storages reads AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME, AWS_ACCESS_KEY_ID and
-# AWS_SECRET_ACCESS_KEY itself. Originals stay private (the desk gets signed URLs that expire);
+# set, with AWS_S3_ENDPOINT_URL and AWS_S3_REGION_NAME; django-storages reads AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY from the environment itself. Originals stay private (the desk gets signed URLs that expire);
 # renditions are public, named after their source and settings, and never rewritten, so they
 # are cached for a year (newsroom/storage.py).
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
