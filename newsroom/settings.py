@@ -263,9 +263,9 @@ ADMIN_CONTENT_SECURITY_POLICY_REPLACE = {"style-src-elem": [SELF, UNSAFE_INLINE]
 
 # Media in an S3-compatible bucket (AWS S3, R2, MinIO, Ceph) once AWS_STORAGE_BUCKET_NAME is
 # set, with AWS_S3_ENDPOINT_URL and AWS_S3_REGION_NAME; django-storages reads AWS_ACCESS_KEY_ID
-# and AWS_SECRET_ACCESS_KEY from the environment itself. Originals stay private (the desk gets signed URLs that expire);
-# renditions are public, named after their source and settings, and never rewritten, so they
-# are cached for a year (newsroom/storage.py).
+# and AWS_SECRET_ACCESS_KEY from the environment itself. Originals stay private (the desk gets
+# signed URLs that expire); renditions are public, named after their source and settings, and
+# never rewritten, so they are cached for a year (newsroom/storage.py).
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     from newsroom.storage import media_origin, s3_storages
