@@ -84,6 +84,15 @@ def purge_keys_task(keys: list[str]) -> None:
     purge.purge_keys(keys)
 
 
+def purge_at_once(keys: list[str]) -> None:
+    """Purge inside the request, for a kill: a queue may be minutes behind. Queued if it fails."""
+    try:
+        purge.purge_keys(keys)
+    except purge.PurgeError:
+        logger.warning("Purge failed in the request; queued for the worker to retry.")
+        enqueue(purge_keys_task, list(keys))
+
+
 @shared_task(base=NewsroomTask)
 def delete_media(original: str, rendition_names: list[str]) -> None:
     """Remove a picture that left the library (or was replaced) and its renditions."""

@@ -107,3 +107,14 @@ def test_varnish_needs_no_extra_header(purge_settings):
     result = middleware(RequestFactory().get("/"))
     assert "Surrogate-Key" not in result
     assert "Cache-Tag" not in result
+
+
+@pytest.mark.django_db
+def test_a_kill_purges_in_the_request_and_queues_only_when_that_fails(purge_settings, recorder):
+    purge_settings("varnish", VARNISH_URLS=[recorder.url])
+    tasks.purge_at_once(["story-3"])
+    assert len(recorder.requests) == 1
+    recorder.status = 503
+    tasks.purge_at_once(["story-3"])  # the queued task (eager here) retries, then gives up
+    assert len(recorder.requests) == 2 + 1 + tasks.NewsroomTask.max_retries
+    assert BackgroundFailure.objects.get().args == [["story-3"]]
