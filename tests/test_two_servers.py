@@ -43,10 +43,21 @@ def journey_database(workdir) -> str:
         return f"sqlite:///{workdir / 'newsroom.sqlite3'}"
     parts = urllib.parse.urlsplit(url)
     name = f"{parts.path.lstrip('/')}_journey"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    drop_database(url, name)
+    with psycopg.connect(maintenance_url(url), autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def maintenance_url(server_url: str) -> str:
+    """The server's `postgres` database: the one in DATABASE_URL may not exist (pytest makes
+    test_<name>)."""
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(server_url)._replace(path="/postgres"))
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with psycopg.connect(maintenance_url(server_url), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def manage(env, *args) -> str:
@@ -97,6 +108,10 @@ def site(object_store, tmp_path_factory):
             a=servers[0], b=servers[1], front=front, story_id=story_id, env=env, bucket=bucket
         )
     redis.Redis.from_url(JOURNEY_REDIS).flushdb()
+    if env["DATABASE_URL"].startswith("postgres"):
+        drop_database(
+            os.environ["DATABASE_URL"], urllib.parse.urlsplit(env["DATABASE_URL"]).path[1:]
+        )
 
 
 class Browser:
