@@ -62,3 +62,19 @@ clean:
 	rm -rf $(VENV) $(LOCK_VENV) node_modules db.sqlite3 media staticfiles artifacts \
 		.pytest_cache .ruff_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+# Scale-out: the task worker, its scheduler and Varnish (docs: README "Production").
+# The worker needs CELERY_BROKER_URL (redis://127.0.0.1:6379/0 for the local Redis).
+.PHONY: worker beat varnish scale-tools
+worker: setup
+	$(BIN)/celery -A newsroom worker --loglevel INFO --concurrency 2
+
+beat: setup
+	$(BIN)/celery -A newsroom beat --loglevel INFO --schedule /tmp/newsroom-celerybeat
+
+scale-tools:
+	sh scripts/install-scale-tools
+
+# Varnish on :6081 in front of `make run` (backends.vcl beside default.vcl names the servers).
+varnish: scale-tools
+	varnishd -F -j none -a 127.0.0.1:6081 -f $(CURDIR)/deploy/varnish/default.vcl \
+		-p vcl_path=$(CURDIR)/deploy/varnish/local:$(CURDIR)/deploy/varnish -n /tmp/newsroom-varnish

@@ -1,6 +1,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from benchmarks.surrogate import static_50k
 from newsroom.urls import urlpatterns as site_urlpatterns
 
 
@@ -9,4 +10,4 @@ def floor(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("_floor/", floor), *site_urlpatterns]
+urlpatterns = [path("_floor/", floor), path("_static50k/", static_50k), *site_urlpatterns]

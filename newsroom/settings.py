@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache: every response gets its policy, cached pages included.
     "newsroom.csp.NewsroomCSPMiddleware",
+    # Copies the `xkey` surrogate keys to Fastly's or Cloudflare's header, when one is set.
+    "articles.cache.purge.SurrogateKeyHeaderMiddleware",
     # Near the top: a reader's cached page skips the rest of the stack. The headers the
     # middleware below adds were stored with the page when it was rendered.
     "articles.cache.pages.PageCacheMiddleware",
@@ -151,6 +153,18 @@ DATABASES["default"]["OPTIONS"] = {
     ),
 }
 
+# A read replica (streaming replication of the primary): anonymous readers' pages read from it,
+# the desk and anything after a write use the primary (newsroom/db_router.py).
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "newsroom.db_router.ReplicaMiddleware")
+
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5"))
 
@@ -202,6 +216,8 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Photo renditions (django-imagekit writes them here): the same folder as uploads locally.
+    "renditions": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -370,6 +386,56 @@ NEWSROOM_CSP_REPORTS_KEPT = int(os.environ.get("NEWSROOM_CSP_REPORTS_KEPT", "500
 # The desk (/admin/) differs in one directive: the rich-text editor (Tiptap) inserts a
 # <style> element without a nonce. Style attributes and every script stay as strict.
 ADMIN_CONTENT_SECURITY_POLICY_REPLACE = {"style-src-elem": [SELF, UNSAFE_INLINE]}
+
+# Media in an S3-compatible bucket (AWS S3, R2, MinIO, Ceph) once AWS_STORAGE_BUCKET_NAME is
+# set, with AWS_S3_ENDPOINT_URL and AWS_S3_REGION_NAME; django-storages reads AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY from the environment itself. Originals stay private (the desk gets
+# signed URLs that expire); renditions are public, named after their source and settings, and
+# never rewritten, so they are cached for a year (newsroom/storage.py).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    from newsroom.storage import media_origin, s3_storages
+
+    STORAGES.update(s3_storages(os.environ))
+    # Readers' pages show renditions from the bucket (or the CDN in front of it).
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(media_origin(os.environ))
+IMAGEKIT_DEFAULT_FILE_STORAGE = "renditions"
+
+# The cache in front of the app servers, purged by surrogate key (articles/cache/purge.py):
+# "varnish" (PURGE to each of VARNISH_URLS), "fastly", "cloudflare", or empty for none.
+NEWSROOM_PURGE = {
+    "BACKEND": os.environ.get("NEWSROOM_PURGE_BACKEND", ""),
+    "VARNISH_URLS": env_list("NEWSROOM_VARNISH_URLS", ""),
+    "API_URL": os.environ.get("NEWSROOM_PURGE_API_URL", ""),
+    "API_TOKEN": os.environ.get("NEWSROOM_PURGE_API_TOKEN", ""),
+    "FASTLY_SERVICE_ID": os.environ.get("NEWSROOM_FASTLY_SERVICE_ID", ""),
+    "CLOUDFLARE_ZONE_ID": os.environ.get("NEWSROOM_CLOUDFLARE_ZONE_ID", ""),
+}
+if NEWSROOM_PURGE["BACKEND"] not in ("", "varnish", "fastly", "cloudflare"):
+    raise ImproperlyConfigured("NEWSROOM_PURGE_BACKEND must be varnish, fastly or cloudflare.")
+if not NEWSROOM_PURGE["API_URL"]:
+    NEWSROOM_PURGE["API_URL"] = {
+        "fastly": "https://api.fastly.com",
+        "cloudflare": "https://api.cloudflare.com/client/v4",
+    }.get(NEWSROOM_PURGE["BACKEND"], "")
+
+# The task worker (newsroom/celery.py, articles/tasks.py) takes its work from this broker:
+# the same Redis as the cache, or RabbitMQ (amqp://...). Without one, tasks run in the request
+# that queues them (development). A broker that is down never stops a publish: queuing gives
+# up after a moment and the work is listed on the desk's "Background work" page.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BEAT_SCHEDULE = {
+    # A scheduled story or embargo coming due refreshes the cached pages within this interval,
+    # before any reader asks (articles/tasks.py).
+    "refresh-due-pages": {"task": "articles.tasks.refresh_due_pages", "schedule": 15.0},
+}
 
 # Photo renditions are checked through the cache, so a page never asks the database or the
 # disk whether a rendition exists once it has been generated.

@@ -20,6 +20,9 @@ from tests.support.factories import (
     jpeg_bytes,
 )
 
+# Servers on loopback started by the tests that use them: S3 (moto), an HTTP recorder.
+pytest_plugins = ["tests.support.services"]
+
 
 @pytest.fixture(scope="module")
 def browser():

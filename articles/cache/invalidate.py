@@ -25,6 +25,7 @@ import logging
 import time
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -83,6 +84,24 @@ def bump_keys(touched: Iterable[str], *, hard: bool = False) -> None:
             cache.set(SEQUENCE_KEY, fresh_counter(), None)
     except CACHE_ERRORS:
         logger.exception("Page cache: could not record a change; pages may be stale.")
+    purge_in_front(touched, hard=hard)
+
+
+def purge_in_front(touched: Iterable[str], *, hard: bool) -> None:
+    """The same keys, purged from Varnish or the CDN in front (articles/cache/purge.py).
+
+    A take-down is purged inside the request (queued for the worker if that fails); other
+    changes go to the worker, so an editor never waits on the cache in front.
+    """
+    from articles import tasks
+
+    keys = sorted(touched)
+    if not keys or not settings.NEWSROOM_PURGE.get("BACKEND"):
+        return
+    if hard:
+        tasks.purge_at_once(keys)
+    else:
+        tasks.enqueue(tasks.purge_keys_task, keys)
 
 
 def versions(touched: Iterable[str], values: dict | None = None) -> dict[str, int]:

@@ -8,10 +8,11 @@
 - audit.py: the read-only audit trail of every story, alerts and CSP violations.
 - accounts.py: staff accounts (only a superuser makes a superuser).
 - partners.py: content API partners, their keys and webhooks, the delivery log.
+- background.py: work the task worker gave up on, with a retry action.
 - forms.py, revisions.py, pages.py: the forms, the revision logic, and the one helper that
   renders a desk page with the admin's context.
 """
 
 # Each module registers its admins.
-from articles.desk import accounts, audit, library, partners, stories  # noqa: F401
+from articles.desk import accounts, audit, background, library, partners, stories  # noqa: F401
 from articles.wire import desk as wire_desk  # noqa: F401  (the wire desk page)

@@ -6,13 +6,22 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles import tasks
 from articles.cache import invalidate
 from articles.desk.forms import ContributorForm, PhotoForm, TopicMergeForm
 from articles.desk.pages import desk_page
+from articles.media import renditions
 from articles.models import Article, Contributor, Photo, Section, Topic, TopicAlias
 from articles.wire import mediatopics
 
 THUMBNAIL_WIDTH = 80
+
+
+def remove_files_on_commit(photo: Photo) -> None:
+    """A picture that left the library takes its file and renditions out of storage."""
+    if photo.image:
+        names = renditions.stored_names(photo)
+        tasks.enqueue_on_commit(tasks.delete_media, photo.image.name, names)
 
 
 def thumbnail(photo: Photo | None, width: int = THUMBNAIL_WIDTH):
@@ -82,7 +91,26 @@ class PhotoAdmin(LibraryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
+        new_picture = "image" in form.changed_data and obj.image
+        replaced = Photo.objects.filter(pk=obj.pk).first() if change and new_picture else None
+        if new_picture:
+            # Readers see the sizes the worker has made so far; none is made on their request.
+            obj.renditions_ready = False
         super().save_model(request, obj, form, change)
+        if new_picture:
+            tasks.enqueue_on_commit(tasks.make_renditions, obj.pk, obj.image.name)
+        if replaced is not None and replaced.image:
+            remove_files_on_commit(replaced)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        remove_files_on_commit(obj)
+
+    def delete_queryset(self, request, queryset):
+        photos = list(queryset)
+        super().delete_queryset(request, queryset)
+        for photo in photos:
+            remove_files_on_commit(photo)
 
     @admin.display(description="Photo")
     def preview(self, photo):

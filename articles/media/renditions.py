@@ -15,6 +15,8 @@ from imagekit import ImageSpec, hashers, register
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFill, ResizeToFit, Transpose
 
+from articles.media.uploads import STORAGE_ERRORS
+
 logger = logging.getLogger(__name__)
 
 # Widths (CSS pixels x density) offered in srcset: phone, phone 2x / tablet, desktop, desktop 2x.
@@ -113,7 +115,44 @@ class Rendition:
 
 
 def _url(spec_class: type[ImageSpec], photo) -> str:
-    return ImageCacheFile(spec_class(source=photo.image)).url
+    file = ImageCacheFile(spec_class(source=photo.image))
+    if not photo.renditions_ready:
+        # Feeds and structured data name the file the worker is about to write.
+        return file.storage.url(file.name)
+    return file.url
+
+
+def every_spec(photo) -> list[type[ImageSpec]]:
+    """Every rendition a photo gets, smallest first: what the worker makes after an upload."""
+    widths = _widths_for(photo, WIDTHS) if photo.width else list(WIDTHS)
+    by_width = [WIDTH_SPECS[(width, key)] for width in widths for key in FORMATS]
+    return [*by_width, *CROP_SPECS.values()]
+
+
+def make_all(photo) -> None:
+    """Write every rendition of `photo` that is not in storage yet (safe to run again)."""
+    for spec_class in every_spec(photo):
+        ImageCacheFile(spec_class(source=photo.image)).generate()
+
+
+def stored_names(photo) -> list[str]:
+    """The storage names every rendition of `photo` has (or would have)."""
+    return [ImageCacheFile(spec(source=photo.image)).name for spec in every_spec(photo)]
+
+
+def _existing(photo, widths, image_format: str) -> list[Rendition]:
+    """The renditions already in storage, for a photo whose set the worker is still making.
+
+    Never generates one: a reader must not wait for a picture to be resized.
+    """
+    found = []
+    for width in _widths_for(photo, widths):
+        file = ImageCacheFile(WIDTH_SPECS[(width, image_format)](source=photo.image))
+        if file.cachefile_backend.exists(file):
+            actual_width, actual_height = _fitted_size(photo, width)
+            url = file.storage.url(file.name)
+            found.append(Rendition(url, actual_width, actual_height, FORMATS[image_format][1]))
+    return found
 
 
 def _fitted_size(photo, width: int) -> tuple[int, int]:
@@ -159,7 +198,7 @@ def portrait(image_file) -> str | None:
         return None
     try:
         return ImageCacheFile(PortraitSpec(source=image_file)).url
-    except OSError:
+    except STORAGE_ERRORS:
         logger.exception("Could not make a portrait rendition of %s", image_file.name)
         return None
 
@@ -176,11 +215,17 @@ def picture(photo, widths=WIDTHS) -> dict | None:
     if not photo.image or not photo.width or not photo.height:
         return None
     try:
-        webp = renditions(photo, widths, "webp")
-        jpeg = renditions(photo, widths, "jpeg")
-    except OSError:
+        if photo.renditions_ready:
+            webp = renditions(photo, widths, "webp")
+            jpeg = renditions(photo, widths, "jpeg")
+        else:
+            webp = _existing(photo, widths, "webp")
+            jpeg = _existing(photo, widths, "jpeg")
+    except STORAGE_ERRORS:
         logger.exception("Could not make renditions of photo %s", photo.pk)
         return None
+    if not jpeg:
+        return None  # none made yet: the page shows no picture rather than keep a reader waiting
     fallback = [item for item in jpeg if item.width <= FALLBACK_WIDTH] or jpeg[:1]
     return {
         "webp_srcset": srcset(webp),

@@ -18,6 +18,7 @@ import uuid
 import warnings
 from pathlib import PurePath
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,6 +46,9 @@ MARKUP = (b"<script", b"<html", b"<svg", b"<body", b"<iframe", b"<!doctype", b"<
 SNIFF_BYTES = 1024
 # Re-encoding quality for the stored original: renditions are made from it.
 QUALITY = 95
+
+# A disk or a bucket that fails (full, unreachable, refusing): never a server error.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 NOT_A_PICTURE = "Only JPEG, PNG and WebP pictures can be uploaded; this file is none of them."
 
@@ -240,6 +244,6 @@ class StoredUploadsForm(forms.ModelForm):
             if file and not file._committed:
                 try:
                     file.save(file.name, file.file, save=False)
-                except OSError:
+                except STORAGE_ERRORS:
                     logger.exception("Could not store an upload for %s", field)
                     self.add_error(field.name, self.storage_error)

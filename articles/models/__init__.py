@@ -1,5 +1,6 @@
 from articles.models.alert import Alert, CspViolation
 from articles.models.article import Article, ArticleQuerySet
+from articles.models.background import BackgroundFailure
 from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
 from articles.models.partner import ApiKey, Partner, Webhook, WebhookDelivery
@@ -19,6 +20,7 @@ __all__ = [
     "ArticleTransition",
     "ArticleQuerySet",
     "ApiKey",
+    "BackgroundFailure",
     "Byline",
     "Contributor",
     "Correction",

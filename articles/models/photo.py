@@ -54,6 +54,9 @@ class Photo(models.Model):
         help_text="What the picture shows, for readers who cannot see it.",
     )
     usage_terms = models.TextField(blank=True, help_text="Copyright holder and terms of use.")
+    # False from an upload until the worker has made every rendition (articles/tasks.py);
+    # meanwhile pages show the sizes that exist and never make one on a reader's request.
+    renditions_ready = models.BooleanField(default=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

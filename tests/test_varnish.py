@@ -1,0 +1,138 @@
+"""deploy/varnish/default.vcl, through a real varnishd in front of a recording backend."""
+
+import http.client
+import http.server
+import threading
+import time
+
+import pytest
+
+from tests.support.services import varnish
+
+
+class Backend(http.server.BaseHTTPRequestHandler):
+    """An app server stand-in: `routes` maps a path to its response headers; bodies count."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        self.server.seen.append({"path": self.path, "cookie": self.headers.get("Cookie")})
+        body = f"{self.path} render {len(self.server.seen)}".encode()
+        headers = self.server.routes.get(self.path.split("?")[0], self.server.default)
+        self.send_response(200)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+PUBLIC = {"Cache-Control": "public, max-age=300, stale-while-revalidate=30"}
+
+
+@pytest.fixture(scope="module")
+def backend():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
+    server.seen = []
+    server.default = PUBLIC
+    server.routes = {
+        "/story-one/": {**PUBLIC, "xkey": "story-1 front-home"},
+        "/story-two/": {**PUBLIC, "xkey": "story-2"},
+        "/private/": {"Cache-Control": "private"},
+        "/cookie/": {**PUBLIC, "Set-Cookie": "csrftoken=abc"},
+        "/short/": {"Cache-Control": "public, max-age=1, stale-while-revalidate=30"},
+    }
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def front(backend, tmp_path_factory):
+    with varnish(tmp_path_factory.mktemp("varnish"), [backend.server_address[1]]) as url:
+        yield url
+
+
+def request(url, path, method="GET", headers=None, source="127.0.0.1"):
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10, source_address=(source, 0))
+    connection.request(method, path, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    return response, body
+
+
+def renders(backend, path) -> int:
+    return sum(1 for seen in backend.seen if seen["path"] == path)
+
+
+def test_an_anonymous_page_is_rendered_once_then_served_from_varnish(front, backend):
+    first, body = request(front, "/cached/")
+    second, again = request(front, "/cached/")
+    assert (first.getheader("X-Cache"), second.getheader("X-Cache")) == ("miss", "hit")
+    assert body == again
+    assert renders(backend, "/cached/") == 1
+
+
+def test_query_strings_keep_only_what_changes_the_page_sorted(front, backend):
+    request(front, "/topic/x/?utm_source=mail&page=2&fbclid=abc&q=seoul")
+    response, _ = request(front, "/topic/x/?q=seoul&qq=1&page=2&utm_medium=x")
+    assert response.getheader("X-Cache") == "hit"
+    assert renders(backend, "/topic/x/?page=2&q=seoul") == 1
+    assert not [seen for seen in backend.seen if "utm" in seen["path"]]
+
+
+def test_the_desk_and_staff_sessions_pass_and_readers_cookies_are_dropped(front, backend):
+    for _ in range(2):
+        request(front, "/admin/articles/")
+        request(front, "/home-staff/", headers={"Cookie": "theme=dark; sessionid=abc"})
+        request(front, "/home-reader/", headers={"Cookie": "theme=dark"})
+    assert renders(backend, "/admin/articles/") == 2
+    assert renders(backend, "/home-staff/") == 2
+    assert renders(backend, "/home-reader/") == 1
+    reader = next(seen for seen in backend.seen if seen["path"] == "/home-reader/")
+    assert reader["cookie"] is None
+
+
+def test_private_pages_and_pages_setting_cookies_are_never_kept(front, backend):
+    for _ in range(2):
+        request(front, "/private/")
+        request(front, "/cookie/")
+    assert renders(backend, "/private/") == 2
+    assert renders(backend, "/cookie/") == 2
+
+
+def test_a_purge_by_key_drops_exactly_the_pages_showing_it(front, backend):
+    request(front, "/story-one/")
+    request(front, "/story-two/")
+    response, _ = request(front, "/", method="PURGE", headers={"xkey-purge": "story-1"})
+    assert response.status == 200
+    assert request(front, "/story-one/")[0].getheader("X-Cache") == "miss"
+    assert request(front, "/story-two/")[0].getheader("X-Cache") == "hit"
+    assert "xkey" not in {name.lower() for name, _ in request(front, "/story-two/")[0].getheaders()}
+
+
+def test_purges_from_other_addresses_are_refused(front, backend):
+    request(front, "/story-two/")
+    response, _ = request(
+        front, "/", method="PURGE", headers={"xkey-purge": "story-2"}, source="127.0.0.2"
+    )
+    assert response.status == 403
+    assert request(front, "/story-two/")[0].getheader("X-Cache") == "hit"
+
+
+def test_an_expired_page_is_served_stale_while_one_request_refreshes_it(front, backend):
+    _, first = request(front, "/short/")
+    time.sleep(1.5)
+    response, stale = request(front, "/short/")
+    assert stale == first  # no reader waited for the render
+    deadline = time.monotonic() + 5
+    while renders(backend, "/short/") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert renders(backend, "/short/") == 2
+    assert request(front, "/short/")[1] != first
