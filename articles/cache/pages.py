@@ -64,8 +64,11 @@ def _fresh_counter() -> int:
 
 def next_due_timestamp() -> float | None:
     from articles.models import Article
+    from articles.models.front import next_front_change
 
-    due = Article.objects.next_visibility_change()
+    # A front changes by itself too: a scheduled arrangement, a pin running out, a banner.
+    changes = [Article.objects.next_visibility_change(), next_front_change()]
+    due = min((when for when in changes if when), default=None)
     return due.timestamp() if due else None
 
 

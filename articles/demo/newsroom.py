@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from articles.demo.fronts import load_home_front
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -61,7 +62,7 @@ def generate_picture(colors: list[str], label: str) -> bytes:
 def load_demo(data: dict | None = None) -> dict[str, int]:
     """Create whatever of the demo newsroom is missing; return counts of what was created."""
     data = data or json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-    created = {"sections": 0, "contributors": 0, "topics": 0, "articles": 0}
+    created = {"sections": 0, "contributors": 0, "topics": 0, "articles": 0, "fronts": 0}
 
     sections = {}
     for item in data["sections"]:
@@ -129,6 +130,7 @@ def load_demo(data: dict | None = None) -> dict[str, int]:
         # A demo story was last touched when it went out, not when this command ran.
         Article.objects.filter(pk=article.pk).update(updated_at=publish_at or now)
         created["articles"] += 1
+    created["fronts"] = load_home_front(data.get("home_front"))
     return created
 
 

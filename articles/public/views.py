@@ -8,28 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from articles.fronts import compose as fronts
 from articles.models import Article, Contributor, Correction, Section, Topic
 from articles.previews import article_id_from
 from articles.public import sitemaps
 from articles.public.pagination import keyset_page, paginate
 from articles.search import clean_query
 
-HOME_LATEST = 12
 RELATED_STORIES = 4
 TOPICS_PER_PAGE = 100
 
 
 def home(request):
-    stories = list(Article.objects.published().newest_first().for_listing()[: HOME_LATEST + 1])
-    return render(
-        request,
-        "articles/home.html",
-        {
-            "lead": stories[0] if stories else None,
-            "latest": stories[1:],
-            "featured_topics": Topic.objects.featured().order_by("name"),
-        },
-    )
+    """The home front as editors arranged it (articles/fronts/compose.py)."""
+    return render(request, "articles/home.html", {"front": fronts.compose()})
 
 
 def article_detail(request, year, month, day, slug):
@@ -75,11 +67,16 @@ def topic_detail(request, slug):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = get_object_or_404(Section.objects.select_related("front"), slug=slug)
     page = keyset_page(
         request, Article.objects.published().in_section(section).newest_first().for_listing()
     )
-    return render(request, "articles/section_detail.html", {"section": section, "page": page})
+    front = fronts.section_front(request, section)
+    return render(
+        request,
+        "articles/section_detail.html",
+        {"section": section, "page": page, "front": front},
+    )
 
 
 def contributor_detail(request, slug):

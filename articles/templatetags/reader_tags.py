@@ -15,10 +15,16 @@ def highlight(snippet):
 
 
 @register.inclusion_tag("includes/_picture.html")
-def picture(photo, sizes: str, alt: str = "", lazy: bool = False, thumbnail: bool = False):
-    """A `<picture>` of renditions: WebP first, JPEG for the rest, sized for the layout slot."""
+def picture(
+    photo, sizes: str, alt: str = "", lazy: bool = False, thumbnail: bool = False, priority=False
+):
+    """A `<picture>` of renditions: WebP first, JPEG for the rest, sized for the layout slot.
+
+    `priority`: the page's largest picture above the fold, fetched before the others.
+    """
     widths = renditions.THUMBNAIL_WIDTHS if thumbnail else renditions.WIDTHS
-    return {"picture": renditions.picture(photo, widths), "sizes": sizes, "alt": alt, "lazy": lazy}
+    picture = renditions.picture(photo, widths)
+    return {"picture": picture, "sizes": sizes, "alt": alt, "lazy": lazy, "priority": priority}
 
 
 @register.filter(name="xml_text")

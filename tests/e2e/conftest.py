@@ -31,6 +31,7 @@ expect.set_options(timeout=TIMEOUT_MS)
 ROLE_MIGRATIONS = [
     ("articles.migrations.0004_create_roles", "create_roles"),
     ("articles.migrations.0008_editors_decide_topic_suggestions", "grant_suggestion_permissions"),
+    ("articles.migrations.0012_fronts", "grant_front_permissions_and_create_home"),
 ]
 
 CALL_REPORT = pytest.StashKey()

@@ -1,0 +1,303 @@
+"""Fronts (home and section pages arranged by editors) and the breaking-news banner.
+
+Editors and administrators arrange fronts and switch the banner on; the home front exists
+from the start, so the desk always has it to arrange.
+"""
+
+import django.core.validators
+import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
+from django.contrib.auth.management import create_permissions
+from django.db import migrations, models
+
+import articles.models.front
+
+FRONT_MODELS = ["front", "arrangement", "slot", "topicbox", "banner"]
+ROLES = ["Editor", "Administrator"]
+
+
+def grant_front_permissions_and_create_home(apps, schema_editor):
+    # On a fresh database Django creates permissions only after the last migration
+    # (post_migrate), so create this app's first, as the roles migration does.
+    app_config = apps.get_app_config("articles")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="articles", content_type__model__in=FRONT_MODELS
+        )
+    )
+    if len(permissions) != 4 * len(FRONT_MODELS):
+        raise RuntimeError("Missing permissions for the fronts")
+    for group in Group.objects.filter(name__in=ROLES):
+        group.permissions.add(*permissions)
+    apps.get_model("articles", "Front").objects.get_or_create(
+        slug="home", defaults={"name": "Home page"}
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0009_picture_uploads"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="Front",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                (
+                    "section",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Empty for the home page.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="front",
+                        to="articles.section",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["section__position", "name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Arrangement",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="For the desk, e.g. “Morning front”.", max_length=100
+                    ),
+                ),
+                (
+                    "starts_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Readers see it from this time until a later arrangement starts. Leave empty to keep a draft you can preview.",
+                        null=True,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "front",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="arrangements",
+                        to="articles.front",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["front", "-starts_at", "-pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Slot",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "zone",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Lead"),
+                            ("top", "Top stories"),
+                            ("secondary", "Secondary"),
+                        ],
+                        default="top",
+                        max_length=20,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "pinned_until",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="After this time the newest story takes the slot. Empty: until changed.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "arrangement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="articles.arrangement",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="front_slots",
+                        to="articles.article",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["position", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="TopicBox",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "size",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                    ),
+                ),
+                (
+                    "arrangement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topic_boxes",
+                        to="articles.arrangement",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="articles.topic",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "topic boxes",
+                "ordering": ["position", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Banner",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "text",
+                    models.CharField(
+                        help_text="One line, e.g. “Earthquake hits Pohang”.", max_length=200
+                    ),
+                ),
+                (
+                    "link",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the line leads: a story's address (/articles/…) or https://…",
+                        max_length=500,
+                        validators=[articles.models.front.validate_link],
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ends_at", models.DateTimeField(help_text="Readers stop seeing it at this time.")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-starts_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="banner_ends_after_it_starts",
+                        violation_error_message="The banner must end after it starts.",
+                    )
+                ],
+            },
+        ),
+        migrations.AddConstraint(
+            model_name="front",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("section__isnull", True), ("slug", "home")),
+                    ("section__isnull", False),
+                    _connector="OR",
+                ),
+                name="front_home_or_section",
+                violation_error_message="A front is the home page or belongs to a section.",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="arrangement",
+            index=models.Index(fields=["front", "-starts_at"], name="arrangement_live_idx"),
+        ),
+        migrations.AddConstraint(
+            model_name="slot",
+            constraint=models.UniqueConstraint(
+                fields=("arrangement", "article"), name="slot_story_once_per_arrangement"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="topicbox",
+            constraint=models.UniqueConstraint(
+                fields=("arrangement", "topic"), name="topic_box_once_per_arrangement"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="topicbox",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("size__gte", 1), ("size__lte", 8)), name="topic_box_size_1_to_8"
+            ),
+        ),
+        migrations.RunPython(grant_front_permissions_and_create_home, migrations.RunPython.noop),
+    ]
