@@ -203,6 +203,8 @@ NEWSROOM = {
     "LANGUAGE": os.environ.get("NEWSROOM_LANGUAGE", "en"),
     # The publisher logo named in structured data (a file under static/).
     "LOGO": "img/logo.png",
+    # The picture shares and structured data show for a story without a photo (1200 x 630).
+    "DEFAULT_IMAGE": ("img/social-default.png", 1200, 630),
     # Uploaded pictures (articles/uploads.py): bytes, and pixels counting every frame.
     "UPLOAD_MAX_BYTES": int(os.environ.get("NEWSROOM_UPLOAD_MAX_MB", "20")) * 1024 * 1024,
     "UPLOAD_MAX_PIXELS": int(os.environ.get("NEWSROOM_UPLOAD_MAX_MEGAPIXELS", "60")) * 1_000_000,

@@ -63,11 +63,16 @@ def _fresh_counter() -> int:
 
 
 def next_due_timestamp() -> float | None:
-    from articles.models import Article
+    from articles.models import Article, Photo
     from articles.models.front import next_front_change
 
-    # A front changes by itself too: a scheduled arrangement, a pin running out, a banner.
-    changes = [Article.objects.next_visibility_change(), next_front_change()]
+    # Fronts and photos change by themselves too: a scheduled arrangement, a pin running
+    # out, a banner; a photo whose rights run out.
+    changes = [
+        Article.objects.next_visibility_change(),
+        next_front_change(),
+        Photo.objects.next_rights_expiry(),
+    ]
     due = min((when for when in changes if when), default=None)
     return due.timestamp() if due else None
 

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from articles.demo.fronts import load_home_front
@@ -86,7 +87,8 @@ def load_demo(data: dict | None = None) -> dict[str, int]:
         created["topics"] += new
         if new:
             TopicAlias.objects.bulk_create(
-                [TopicAlias(topic=topic, name=alias) for alias in item["aliases"]]
+                TopicAlias(topic=topic, name=alias, slug=slugify(alias, allow_unicode=True))
+                for alias in item["aliases"]
             )
 
     now = timezone.now()

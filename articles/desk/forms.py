@@ -8,6 +8,11 @@ from django.utils.text import Truncator
 
 from articles.media.uploads import StoredUploadsForm, iptc_fields
 from articles.models import Article, Contributor, Correction, Photo, Topic
+from articles.models.social import (
+    SEARCH_HEADLINE_CHARS,
+    SOCIAL_DESCRIPTION_CHARS,
+    SOCIAL_HEADLINE_CHARS,
+)
 
 
 class TopicMergeForm(forms.Form):
@@ -60,11 +65,29 @@ class ArticleForm(forms.ModelForm):
             "body",
             "section",
             "topics",
+            "seo_headline",
+            "social_headline",
+            "social_description",
             "publish_at",
             "embargo_until",
             "source_agency",
             "source_reference",
         ]
+        # Counted as the editor types (static/js/desk-length-hints.js).
+        widgets = {
+            "seo_headline": forms.TextInput(
+                attrs={"data-recommended-length": SEARCH_HEADLINE_CHARS, "size": 80}
+            ),
+            "social_headline": forms.TextInput(
+                attrs={"data-recommended-length": SOCIAL_HEADLINE_CHARS, "size": 80}
+            ),
+            "social_description": forms.Textarea(
+                attrs={"data-recommended-length": SOCIAL_DESCRIPTION_CHARS, "rows": 3}
+            ),
+        }
+
+    class Media:
+        js = ["js/desk-length-hints.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +147,13 @@ class CorrectionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
+class HttpsURLField(forms.URLField):
+    """An address field that reads "example.com/x" as https://, as Django 6 will."""
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+
 class PhotoForm(StoredUploadsForm):
     """A library photo. Caption, credit and terms the editor leaves empty come from the file.
 
@@ -133,7 +163,17 @@ class PhotoForm(StoredUploadsForm):
 
     class Meta:
         model = Photo
-        fields = ["image", "caption", "credit", "alt_text", "usage_terms"]
+        fields = [
+            "image",
+            "caption",
+            "credit",
+            "alt_text",
+            "usage_terms",
+            "copyright_holder",
+            "licence_url",
+            "rights_expire_at",
+        ]
+        field_classes = {"licence_url": HttpsURLField}
 
     def clean(self):
         cleaned_data = super().clean()

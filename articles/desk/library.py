@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles.desk import rights
 from articles.desk.forms import ContributorForm, PhotoForm, TopicMergeForm
 from articles.desk.pages import desk_page
 from articles.models import Article, Contributor, Photo, Section, Topic, TopicAlias
@@ -18,6 +19,8 @@ def thumbnail(photo: Photo | None, width: int = THUMBNAIL_WIDTH):
         return "—"
     if not photo.image:
         return mark_safe('<span class="nr-awaiting">Awaiting image</span>')  # a constant
+    if photo.rights_have_expired:
+        return mark_safe('<span class="nr-awaiting">Rights expired: hidden from readers</span>')
     height = round(width * photo.height / photo.width) if photo.width and photo.height else width
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="nr-thumb">',
@@ -31,10 +34,18 @@ def thumbnail(photo: Photo | None, width: int = THUMBNAIL_WIDTH):
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
-    list_display = ["preview", "caption_text", "credit", "alt_text", "uploaded_at", "uploaded_by"]
+    list_display = [
+        "preview",
+        "caption_text",
+        "credit",
+        "alt_text",
+        "rights",
+        "uploaded_at",
+        "uploaded_by",
+    ]
     list_display_links = ["preview", "caption_text"]
     list_select_related = ["uploaded_by"]
-    list_filter = ["uploaded_at", "credit"]
+    list_filter = ["uploaded_at", "credit", rights.RightsFilter]
     search_fields = ["caption", "credit", "alt_text"]
     date_hierarchy = "uploaded_at"
     readonly_fields = ["preview_large", "width", "height", "uploaded_by", "uploaded_at"]
@@ -46,8 +57,19 @@ class PhotoAdmin(admin.ModelAdmin):
         "credit",
         "alt_text",
         "usage_terms",
+        ("copyright_holder", "licence_url"),
+        "rights_expire_at",
         ("uploaded_by", "uploaded_at"),
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            rights.warn_of_expiring_rights(request)
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Rights", ordering="rights_expire_at")
+    def rights(self, photo):
+        return rights.rights_state(photo)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -98,6 +98,13 @@ class ArticleAdmin(HistoryAdminMixin, CalendarAdminMixin, WorkflowAdminMixin, ad
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "dek", "dateline", "body"]}),
         ("Filing", {"fields": ["section", "topics"]}),
+        (
+            "Search and social",
+            {
+                "fields": ["seo_headline", "social_headline", "social_description"],
+                "classes": ["collapse"],
+            },
+        ),
         ("Publication", {"fields": ["state", "publish_at", "embargo_until"]}),
         (
             "Wire source",

@@ -1,17 +1,20 @@
-"""Fronts (home and section pages arranged by editors) and the breaking-news banner.
+"""Fronts and the breaking-news banner; story pages' search and social headlines; photo rights;
+topic aliases with addresses.
 
 Editors and administrators arrange fronts and switch the banner on; the home front exists
-from the start, so the desk always has it to arrange.
+from the start, so the desk always has it to arrange. Existing aliases get their address
+from their name, so `/topics/defence/` leads to the defense topic at once.
 """
 
+import articles.models.front
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+from django.utils.text import slugify
 
-import articles.models.front
 
 FRONT_MODELS = ["front", "arrangement", "slot", "topicbox", "banner"]
 ROLES = ["Editor", "Administrator"]
@@ -41,6 +44,13 @@ def grant_front_permissions_and_create_home(apps, schema_editor):
     )
 
 
+def fill_alias_slugs(apps, schema_editor):
+    TopicAlias = apps.get_model("articles", "TopicAlias")
+    for alias in TopicAlias.objects.filter(slug=""):
+        alias.slug = slugify(alias.name, allow_unicode=True)[:200]
+        alias.save(update_fields=["slug"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0009_picture_uploads"),
@@ -50,6 +60,77 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="article",
+            name="seo_headline",
+            field=models.CharField(
+                blank=True,
+                help_text="For search results and the browser tab: up to 70 characters show in full. Leave empty to use the headline.",
+                max_length=200,
+                verbose_name="search headline",
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="social_description",
+            field=models.TextField(
+                blank=True,
+                help_text="Under the headline in shares: up to 200 characters show in full. Leave empty to use the dek.",
+                max_length=500,
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="social_headline",
+            field=models.CharField(
+                blank=True,
+                help_text="For shares on social sites: up to 95 characters show in full. Leave empty to use the headline.",
+                max_length=200,
+            ),
+        ),
+        migrations.AddField(
+            model_name="photo",
+            name="copyright_holder",
+            field=models.CharField(
+                blank=True,
+                help_text="Who owns the rights, e.g. Yonhap News Agency.",
+                max_length=200,
+            ),
+        ),
+        migrations.AddField(
+            model_name="photo",
+            name="licence_url",
+            field=models.URLField(
+                blank=True,
+                help_text="Address of the licence, e.g. https://creativecommons.org/licenses/by/4.0/",
+                verbose_name="licence",
+            ),
+        ),
+        migrations.AddField(
+            model_name="photo",
+            name="rights_expire_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="From this time readers no longer see the picture. Empty: no end.",
+                null=True,
+                verbose_name="rights expire",
+            ),
+        ),
+        migrations.AddField(
+            model_name="topicalias",
+            name="slug",
+            field=models.SlugField(
+                allow_unicode=True,
+                blank=True,
+                help_text="Its address, which leads to the topic. Empty: made from the name.",
+                max_length=200,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="photo",
+            name="usage_terms",
+            field=models.TextField(blank=True, help_text="Terms of use agreed for this picture."),
+        ),
         migrations.CreateModel(
             name="Front",
             fields=[
@@ -300,4 +381,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(grant_front_permissions_and_create_home, migrations.RunPython.noop),
+        migrations.RunPython(fill_alias_slugs, migrations.RunPython.noop),
     ]

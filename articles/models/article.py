@@ -17,6 +17,7 @@ from articles import search as text_search
 from articles.models.contributor import Byline, Contributor, credit_lines
 from articles.models.photo import ArticlePhoto
 from articles.models.redirect import FormerSlug
+from articles.models.social import SearchAndSocial
 from articles.models.topic import TaggedArticle
 from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow
 from articles.sanitize import SanitizedHTMLField
@@ -199,7 +200,7 @@ class ArticleQuerySet(models.QuerySet):
 
 # Each revision holds the story with its bylines, photo placements and topic links.
 @reversion.register(follow=["bylines", "photo_placements", "tagged_topics"])
-class Article(ArticleWorkflow, models.Model):
+class Article(ArticleWorkflow, SearchAndSocial, models.Model):
     # Defined beside the transitions that move a story between them (workflow.py).
     Status = ArticleStatus
 

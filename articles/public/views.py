@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.fronts import compose as fronts
-from articles.models import Article, Contributor, Correction, Section, Topic
+from articles.models import Article, Contributor, Correction, Section, Topic, TopicAlias
 from articles.previews import article_id_from
 from articles.public import sitemaps
 from articles.public.pagination import keyset_page, paginate
@@ -59,7 +59,9 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        return redirect_topic_alias(slug)
     page = keyset_page(
         request, Article.objects.published().in_topic(topic).newest_first().for_listing()
     )
@@ -88,6 +90,14 @@ def contributor_detail(request, slug):
     return render(
         request, "articles/contributor_detail.html", {"contributor": contributor, "page": page}
     )
+
+
+def redirect_topic_alias(slug):
+    """A 301 from another name's address (`/topics/defence/`) or a merged topic's old one."""
+    alias = TopicAlias.objects.at(slug).select_related("topic").first()
+    if alias is None:
+        raise Http404("No such topic.")
+    return redirect(alias.topic, permanent=True)
 
 
 def redirect_renamed_story(slug):
