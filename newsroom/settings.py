@@ -11,6 +11,9 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
+from django.utils.functional import lazy
+from django_prose_editor.config import DEFAULT_MENU_GROUPS, html_tags
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -275,3 +278,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Story body blocks in the rich-text editor (static/js/news-blocks.js; articles/blocks/), as
+# buttons after the editor's own.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(static, str)("js/news-blocks.js")],
+        "extensions": {"NewsBlock": html_tags(["figure"])},
+    }
+]
+DJANGO_PROSE_EDITOR_MENU_GROUPS = [*DEFAULT_MENU_GROUPS, {"group": "newsBlocks"}]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from articles.demo.blocks import SLUG as BLOCK_STORY
 from articles.demo.newsroom import load_demo
 from articles.models import Article
 from tests.support.browser import DESKTOP, PHONE, chromium
@@ -43,6 +44,7 @@ def demo_pages() -> dict[str, str]:
         "contributor": "/contributors/kim-min-ji/",
         "search": "/search/?q=defense",
         "search, no results": "/search/?q=zzzzqqq",
+        "story with every block": Article.objects.get(slug=BLOCK_STORY).get_absolute_url(),
     }
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
+from articles.demo.blocks import load_block_story
 from articles.demo.fronts import load_home_front
 from articles.models import (
     Article,
@@ -133,6 +134,7 @@ def load_demo(data: dict | None = None) -> dict[str, int]:
         Article.objects.filter(pk=article.pk).update(updated_at=publish_at or now)
         created["articles"] += 1
     created["fronts"] = load_home_front(data.get("home_front"))
+    created["articles"] += load_block_story() if data.get("home_front") else 0
     return created
 
 

@@ -6,6 +6,7 @@ from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from articles.blocks.stored import problems as block_problems
 from articles.media.uploads import StoredUploadsForm, iptc_fields
 from articles.models import Article, Contributor, Correction, Photo, Topic
 from articles.models.social import (
@@ -93,6 +94,13 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_body(self):
+        # Blocks are checked as the editor sent them: a hostile or broken value is refused
+        # with its reason, not silently cut by the sanitizer.
+        if problems := block_problems(self.data.get(self.add_prefix("body"), "")):
+            raise ValidationError(problems)
+        return self.cleaned_data["body"]
 
     def clean(self):
         cleaned_data = super().clean()

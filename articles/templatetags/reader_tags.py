@@ -1,5 +1,6 @@
 from django import template
 
+from articles.blocks.render import render_body
 from articles.media import renditions
 from articles.public import seo
 from articles.public.feeds import xml_text
@@ -25,6 +26,12 @@ def picture(
     widths = renditions.THUMBNAIL_WIDTHS if thumbnail else renditions.WIDTHS
     picture = renditions.picture(photo, widths)
     return {"picture": picture, "sizes": sizes, "alt": alt, "lazy": lazy, "priority": priority}
+
+
+@register.simple_tag
+def story_body(body: str):
+    """A story body with its blocks rendered for readers (articles/blocks/render.py)."""
+    return render_body(body)
 
 
 @register.filter(name="xml_text")
