@@ -273,6 +273,7 @@ def connect_signals():
         Byline,
         Contributor,
         Correction,
+        LiveUpdate,
         Photo,
         Section,
         TaggedArticle,
@@ -289,6 +290,7 @@ def connect_signals():
         # `Article.add_correction()` saves the correction and updates the story in a query
         # that sends no signal: the correction's own save is what readers' pages miss.
         Correction,
+        LiveUpdate,
         Photo,
         Section,
         TaggedArticle,

@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from articles.demo.blocks import load_block_story
 from articles.demo.fronts import load_home_front
+from articles.demo.live import load_live_story
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -63,6 +64,7 @@ def generate_picture(colors: list[str], label: str) -> bytes:
 @transaction.atomic
 def load_demo(data: dict | None = None) -> dict[str, int]:
     """Create whatever of the demo newsroom is missing; return counts of what was created."""
+    whole_demo = data is None
     data = data or json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     created = {"sections": 0, "contributors": 0, "topics": 0, "articles": 0, "fronts": 0}
 
@@ -134,7 +136,8 @@ def load_demo(data: dict | None = None) -> dict[str, int]:
         Article.objects.filter(pk=article.pk).update(updated_at=publish_at or now)
         created["articles"] += 1
     created["fronts"] = load_home_front(data.get("home_front"))
-    created["articles"] += load_block_story() if data.get("home_front") else 0
+    if whole_demo:  # the showcases need the whole demo's photos and stories
+        created["articles"] += load_block_story() + load_live_story()
     return created
 
 

@@ -69,6 +69,8 @@ class ArticleForm(forms.ModelForm):
             "seo_headline",
             "social_headline",
             "social_description",
+            "live_started_at",
+            "live_ended_at",
             "publish_at",
             "embargo_until",
             "source_agency",

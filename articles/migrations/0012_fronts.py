@@ -1,5 +1,5 @@
 """Fronts and the breaking-news banner; story pages' search and social headlines; photo rights;
-topic aliases with addresses.
+topic aliases with addresses; live coverage.
 
 Editors and administrators arrange fronts and switch the banner on; the home front exists
 from the start, so the desk always has it to arrange. Existing aliases get their address
@@ -39,6 +39,15 @@ def grant_front_permissions_and_create_home(apps, schema_editor):
         raise RuntimeError("Missing permissions for the fronts")
     for group in Group.objects.filter(name__in=ROLES):
         group.permissions.add(*permissions)
+    # Live updates: editors and administrators all of it; reporters post and edit them.
+    live = Permission.objects.filter(
+        content_type__app_label="articles", codename__endswith="_liveupdate"
+    )
+    for group in Group.objects.filter(name__in=ROLES):
+        group.permissions.add(*live)
+    reporting = live.filter(codename__in=["add_liveupdate", "change_liveupdate", "view_liveupdate"])
+    for group in Group.objects.filter(name="Reporter"):
+        group.permissions.add(*reporting)
     apps.get_model("articles", "Front").objects.get_or_create(
         slug="home", defaults={"name": "Home page"}
     )
@@ -60,6 +69,26 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="article",
+            name="live_ended_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When coverage ended; empty while it runs.",
+                null=True,
+                verbose_name="live file ended",
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="live_started_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Set to run this story as a live file with updates; empty: an ordinary story.",
+                null=True,
+                verbose_name="live since",
+            ),
+        ),
         migrations.AddField(
             model_name="article",
             name="seo_headline",
@@ -203,6 +232,66 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["front", "-starts_at", "-pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="LiveUpdate",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("headline", models.CharField(max_length=255)),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True, help_text="Text, and any photo or embed, inserted as blocks."
+                    ),
+                ),
+                (
+                    "posted_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "pinned",
+                    models.BooleanField(
+                        default=False, help_text="Keep it above the newer updates."
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="live_updates",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "contributor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Whose update it is.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="live_updates",
+                        to="articles.contributor",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-pinned", "-posted_at", "-pk"],
             },
         ),
         migrations.CreateModel(
@@ -361,6 +450,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="arrangement",
             index=models.Index(fields=["front", "-starts_at"], name="arrangement_live_idx"),
+        ),
+        migrations.AddConstraint(
+            model_name="liveupdate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("pinned", True)),
+                fields=("article",),
+                name="live_one_pinned_update",
+            ),
         ),
         migrations.AddConstraint(
             model_name="slot",

@@ -2,6 +2,7 @@ from articles.models.article import Article, ArticleQuerySet
 from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
 from articles.models.front import Arrangement, Banner, Front, Slot, TopicBox
+from articles.models.live import LiveUpdate
 from articles.models.photo import ArticlePhoto, Photo
 from articles.models.redirect import FormerSlug
 from articles.models.section import Section
@@ -20,6 +21,7 @@ __all__ = [
     "Contributor",
     "Correction",
     "FormerSlug",
+    "LiveUpdate",
     "Front",
     "Photo",
     "Section",

@@ -15,6 +15,7 @@ from taggit.managers import TaggableManager
 
 from articles import search as text_search
 from articles.models.contributor import Byline, Contributor, credit_lines
+from articles.models.live import LiveCoverage
 from articles.models.photo import ArticlePhoto
 from articles.models.redirect import FormerSlug
 from articles.models.social import SearchAndSocial
@@ -200,7 +201,7 @@ class ArticleQuerySet(models.QuerySet):
 
 # Each revision holds the story with its bylines, photo placements and topic links.
 @reversion.register(follow=["bylines", "photo_placements", "tagged_topics"])
-class Article(ArticleWorkflow, SearchAndSocial, models.Model):
+class Article(ArticleWorkflow, SearchAndSocial, LiveCoverage, models.Model):
     # Defined beside the transitions that move a story between them (workflow.py).
     Status = ArticleStatus
 

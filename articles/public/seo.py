@@ -99,6 +99,30 @@ def image_objects(article, images, request) -> list[dict]:
     return objects
 
 
+def live_blog(article, url: str, request) -> dict:
+    """A live file's LiveBlogPosting fields: its coverage times and updates."""
+    data = {
+        "@type": "LiveBlogPosting",
+        "coverageStartTime": _iso(article.live_started_at),
+        "liveBlogUpdate": [
+            {
+                "@type": "BlogPosting",
+                "headline": update.headline,
+                "url": f"{url}#{update.anchor}",
+                "datePublished": _iso(update.posted_at),
+                "articleBody": plain_text(update.body),
+                **(
+                    {"author": [_author(update.contributor, request)]} if update.contributor else {}
+                ),
+            }
+            for update in article.updates
+        ],
+    }
+    if article.live_ended_at:
+        data["coverageEndTime"] = _iso(article.live_ended_at)
+    return data
+
+
 def corrections(article) -> list[dict]:
     """The story's corrections and clarifications as schema.org CorrectionComments."""
     return [
@@ -183,6 +207,8 @@ def news_article(article, request, images=None) -> dict:
             data[key] = [_author(contributor, request) for contributor in people]
     if fixes := corrections(article):
         data["correction"] = fixes
+    if article.is_live_file:
+        data.update(live_blog(article, url, request))
     if article.section:
         data["articleSection"] = article.section.name
     if topics := [topic.name for topic in article.topics.all()]:
