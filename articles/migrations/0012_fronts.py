@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="For search results and the browser tab: up to 70 characters show in full. Leave empty to use the headline.",
                 max_length=200,
-                verbose_name="search headline",
+                verbose_name="title in search results",
             ),
         ),
         migrations.AddField(
@@ -106,6 +106,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Under the headline in shares: up to 200 characters show in full. Leave empty to use the dek.",
                 max_length=500,
+                verbose_name="description in shares",
             ),
         ),
         migrations.AddField(
@@ -115,6 +116,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="For shares on social sites: up to 95 characters show in full. Leave empty to use the headline.",
                 max_length=200,
+                verbose_name="title in shares",
             ),
         ),
         migrations.AddField(

@@ -9,20 +9,23 @@ SOCIAL_DESCRIPTION_CHARS = 200
 class SearchAndSocial(models.Model):
     """How a story shows in search results and shares; each falls back to the story's own."""
 
+    # Labelled without the word "headline", so the story's own field keeps that label alone.
     seo_headline = models.CharField(
-        "search headline",
+        "title in search results",
         max_length=200,
         blank=True,
         help_text=f"For search results and the browser tab: up to {SEARCH_HEADLINE_CHARS} "
         "characters show in full. Leave empty to use the headline.",
     )
     social_headline = models.CharField(
+        "title in shares",
         max_length=200,
         blank=True,
         help_text=f"For shares on social sites: up to {SOCIAL_HEADLINE_CHARS} characters show in "
         "full. Leave empty to use the headline.",
     )
     social_description = models.TextField(
+        "description in shares",
         max_length=500,
         blank=True,
         help_text=f"Under the headline in shares: up to {SOCIAL_DESCRIPTION_CHARS} characters "
