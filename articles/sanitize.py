@@ -9,11 +9,18 @@ import nh3
 from django.utils.html import escape
 from django_prose_editor.fields import ProseEditorField
 
+from articles.blocks.stored import SPEC
+from articles.blocks.stored import normalize as normalize_blocks
+
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "s", "sub", "sup",
     "ul", "ol", "li", "blockquote", "hr", "a",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# Body blocks (articles/blocks/): an empty <figure> whose data attributes are checked again,
+# value by value, by `blocks.stored.normalize()` after this allowlist.
+BLOCK_ATTRIBUTES = {f"data-{name}" for spec in SPEC.values() for name in spec} | {"data-block"}
+ALLOWED_TAGS |= {"figure"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "figure": BLOCK_ATTRIBUTES}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # What the rich-text editor offers; it must never offer more than ALLOWED_TAGS keeps.
@@ -32,6 +39,8 @@ EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": sorted(ALLOWED_URL_SCHEMES)},
     "History": True,
+    # Body blocks, inserted from the editor's "Block" menu (static/js/news-blocks.js).
+    "NewsBlock": True,
 }
 
 _cleaner = nh3.Cleaner(
@@ -45,7 +54,7 @@ _cleaner = nh3.Cleaner(
 
 def clean_html(html: str) -> str:
     """Return `html` reduced to the allowlist; an editor's empty paragraph becomes ''."""
-    cleaned = _cleaner.clean(html or "").strip()
+    cleaned = normalize_blocks(_cleaner.clean(html or "")).strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
 
 

@@ -11,7 +11,10 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
+from django.utils.functional import lazy
 from django.utils.log import DEFAULT_LOGGING
+from django_prose_editor.config import DEFAULT_MENU_GROUPS, html_tags
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -256,6 +259,8 @@ NEWSROOM = {
     "LANGUAGE": os.environ.get("NEWSROOM_LANGUAGE", "en"),
     # The publisher logo named in structured data (a file under static/).
     "LOGO": "img/logo.png",
+    # The picture shares and structured data show for a story without a photo (1200 x 630).
+    "DEFAULT_IMAGE": ("img/social-default.png", 1200, 630),
     # Uploaded pictures (articles/uploads.py): bytes, and pixels counting every frame.
     "UPLOAD_MAX_BYTES": int(os.environ.get("NEWSROOM_UPLOAD_MAX_MB", "20")) * 1024 * 1024,
     "UPLOAD_MAX_PIXELS": int(os.environ.get("NEWSROOM_UPLOAD_MAX_MEGAPIXELS", "60")) * 1_000_000,
@@ -476,3 +481,13 @@ LOGGING = {
         "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
     },
 }
+
+# Story body blocks in the rich-text editor (static/js/news-blocks.js; articles/blocks/), as
+# buttons after the editor's own.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(static, str)("js/news-blocks.js")],
+        "extensions": {"NewsBlock": html_tags(["figure"])},
+    }
+]
+DJANGO_PROSE_EDITOR_MENU_GROUPS = [*DEFAULT_MENU_GROUPS, {"group": "newsBlocks"}]

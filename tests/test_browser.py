@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from articles.demo.blocks import SLUG as BLOCK_STORY
+from articles.demo.live import SLUG as LIVE_STORY
 from articles.demo.newsroom import load_demo
 from articles.models import Article
 from tests.support.browser import DESKTOP, PHONE
@@ -42,6 +44,8 @@ def demo_pages() -> dict[str, str]:
         "contributor": "/contributors/kim-min-ji/",
         "search": "/search/?q=defense",
         "search, no results": "/search/?q=zzzzqqq",
+        "story with every block": Article.objects.get(slug=BLOCK_STORY).get_absolute_url(),
+        "live story": Article.objects.get(slug=LIVE_STORY).get_absolute_url(),
     }
 
 

@@ -150,14 +150,26 @@ def test_listings_show_published_stories_only(client, story, hidden_stories, url
         assertNotContains(response, article.headline)
 
 
-def test_home_shows_lead_story_with_photo_and_featured_topics(client, story):
-    TopicFactory(name="online scams", slug="online-scams", featured=True)
+def test_home_without_an_arrangement_leads_with_the_newest_story_and_boxes_featured_topics(
+    client, story
+):
+    scams = TopicFactory(name="online scams", slug="online-scams", featured=True)
     older = ArticleFactory(published=True, publish_at=timezone.now() - timedelta(days=1))
+    older.topics.add(scams)
     response = client.get("/")
-    assert response.context["lead"] == story
-    assert list(response.context["latest"]) == [older]
-    assertContains(response, "online scams")
+    front = response.context["front"]
+    assert front.lead == story
+    assert front.top == [older]
     assertContains(response, 'class="card card--lead"')
+    # The featured topic's box shows only stories not already higher on the front.
+    assert [box.topic for box in front.topic_boxes] == []
+    newer_scam = ArticleFactory(published=True, publish_at=timezone.now() - timedelta(days=2))
+    newer_scam.topics.add(scams)
+    ArticleFactory.create_batch(
+        9, published=True, publish_at=timezone.now() - timedelta(days=1, hours=1)
+    )
+    front = client.get("/").context["front"]
+    assert [(box.topic, box.stories) for box in front.topic_boxes] == [(scams, [newer_scam])]
 
 
 def test_topic_index_counts_only_published_stories(client, story, hidden_stories):

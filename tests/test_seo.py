@@ -34,7 +34,13 @@ def test_article_page_carries_news_article_structured_data(client, published_and
     ]
     assert data["author"][0]["url"] == "http://testserver/contributors/kim-min-ji/"
     assert len(data["image"]) == 3
-    assert all(image.startswith("http://testserver/media/renditions/") for image in data["image"])
+    assert all(
+        image["@type"] == "ImageObject"
+        and image["url"].startswith("http://testserver/media/renditions/")
+        and image["creditText"] == "Yonhap"
+        and [creator["name"] for creator in image["creator"]] == ["Park Photo"]
+        for image in data["image"]
+    )
     assert data["publisher"]["name"] == "The Newsroom"
     assert data["publisher"]["logo"]["url"] == "http://testserver/static/img/logo.png"
     assert data["articleSection"] == story.section.name
@@ -60,7 +66,14 @@ def test_story_without_bylines_or_photo_is_credited_to_the_newsroom(client):
     story = ArticleFactory(published=True, dek="", body="<p>Short text here.</p>")
     data = json_ld(client.get(story.get_absolute_url()))
     assert data["author"] == [{"@type": "Organization", "name": "The Newsroom"}]
-    assert "image" not in data
+    assert data["image"] == [
+        {
+            "@type": "ImageObject",
+            "url": "http://testserver/static/img/social-default.png",
+            "width": 1200,
+            "height": 630,
+        }
+    ]
     assert data["description"] == "Short text here."
 
 

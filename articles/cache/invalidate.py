@@ -274,3 +274,18 @@ def schedules_due(since: float) -> None:
     if touched:
         nav_sections_changed()
         bump_keys(touched, hard=True)
+    if fronts_or_rights_changed(start, now):
+        # A front's arrangement, pin or banner, or a photo's rights, came due: fronts and the
+        # pages showing the photo differ, and an expired photo must go at once.
+        from articles.cache import pages
+
+        pages.bump(hard=True)
+
+
+def fronts_or_rights_changed(start, end) -> bool:
+    """Whether a front or a photo's rights changed by themselves between `start` and `end`."""
+    from articles.models import Photo
+    from articles.models.front import changed_between
+
+    expired = Photo.objects.filter(rights_expire_at__gt=start, rights_expire_at__lte=end)
+    return changed_between(start, end) or expired.exists()

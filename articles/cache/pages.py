@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
@@ -69,9 +70,17 @@ class Generation:
 
 
 def next_due_timestamp() -> float | None:
-    from articles.models import Article
+    from articles.models import Article, Photo
+    from articles.models.front import next_front_change
 
-    due = Article.objects.next_visibility_change()
+    # Fronts and photos change by themselves too: a scheduled arrangement, a pin running
+    # out, a banner; a photo whose rights run out.
+    changes = [
+        Article.objects.next_visibility_change(),
+        next_front_change(),
+        Photo.objects.next_rights_expiry(),
+    ]
+    due = min((when for when in changes if when), default=None)
     return due.timestamp() if due else None
 
 
@@ -126,6 +135,11 @@ def bump(*, hard: bool = False) -> None:
 
 # One Redis client per cache backend object, kept for the life of the process.
 _redis_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def bump_on_commit(*, hard: bool = False) -> None:
+    """Move the site-wide generation once the current transaction commits (a front changed)."""
+    transaction.on_commit(lambda: bump(hard=hard))
 
 
 def read_many(names: list[str]) -> dict:

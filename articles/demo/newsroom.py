@@ -16,8 +16,12 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
+from articles.demo.blocks import load_block_story
+from articles.demo.fronts import load_home_front
+from articles.demo.live import load_live_story
 from articles.models import (
     Article,
     ArticlePhoto,
@@ -60,8 +64,9 @@ def generate_picture(colors: list[str], label: str) -> bytes:
 @transaction.atomic
 def load_demo(data: dict | None = None) -> dict[str, int]:
     """Create whatever of the demo newsroom is missing; return counts of what was created."""
+    whole_demo = data is None
     data = data or json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-    created = {"sections": 0, "contributors": 0, "topics": 0, "articles": 0}
+    created = {"sections": 0, "contributors": 0, "topics": 0, "articles": 0, "fronts": 0}
 
     sections = {}
     for item in data["sections"]:
@@ -85,7 +90,8 @@ def load_demo(data: dict | None = None) -> dict[str, int]:
         created["topics"] += new
         if new:
             TopicAlias.objects.bulk_create(
-                [TopicAlias(topic=topic, name=alias) for alias in item["aliases"]]
+                TopicAlias(topic=topic, name=alias, slug=slugify(alias, allow_unicode=True))
+                for alias in item["aliases"]
             )
 
     now = timezone.now()
@@ -129,6 +135,9 @@ def load_demo(data: dict | None = None) -> dict[str, int]:
         # A demo story was last touched when it went out, not when this command ran.
         Article.objects.filter(pk=article.pk).update(updated_at=publish_at or now)
         created["articles"] += 1
+    created["fronts"] = load_home_front(data.get("home_front"))
+    if whole_demo:  # the showcases need the whole demo's photos and stories
+        created["articles"] += load_block_story() + load_live_story()
     return created
 
 

@@ -3,9 +3,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import model_to_dict
 
+from articles.blocks.stored import problems as block_problems
 from articles.display import desk_datetime, shown
 from articles.media.uploads import StoredUploadsForm, iptc_fields
 from articles.models import Article, Contributor, Correction, Photo, Topic
+from articles.models.social import (
+    SEARCH_HEADLINE_CHARS,
+    SOCIAL_DESCRIPTION_CHARS,
+    SOCIAL_HEADLINE_CHARS,
+)
 
 
 class TopicMergeForm(forms.Form):
@@ -45,16 +51,43 @@ class ArticleForm(forms.ModelForm):
             "body",
             "section",
             "topics",
+            "seo_headline",
+            "social_headline",
+            "social_description",
+            "live_started_at",
+            "live_ended_at",
             "publish_at",
             "embargo_until",
             "source_agency",
             "source_reference",
         ]
+        # Counted as the editor types (static/js/desk-length-hints.js).
+        widgets = {
+            "seo_headline": forms.TextInput(
+                attrs={"data-recommended-length": SEARCH_HEADLINE_CHARS, "size": 80}
+            ),
+            "social_headline": forms.TextInput(
+                attrs={"data-recommended-length": SOCIAL_HEADLINE_CHARS, "size": 80}
+            ),
+            "social_description": forms.Textarea(
+                attrs={"data-recommended-length": SOCIAL_DESCRIPTION_CHARS, "rows": 3}
+            ),
+        }
+
+    class Media:
+        js = ["js/desk-length-hints.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_body(self):
+        # Blocks are checked as the editor sent them: a hostile or broken value is refused
+        # with its reason, not silently cut by the sanitizer.
+        if problems := block_problems(self.data.get(self.add_prefix("body"), "")):
+            raise ValidationError(problems)
+        return self.cleaned_data["body"]
 
     def clean(self):
         cleaned_data = super().clean()
@@ -109,6 +142,13 @@ class CorrectionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
+class HttpsURLField(forms.URLField):
+    """An address field that reads "example.com/x" as https://, as Django 6 will."""
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+
 class PhotoForm(StoredUploadsForm):
     """A library photo. Caption, credit and terms the editor leaves empty come from the file.
 
@@ -118,7 +158,17 @@ class PhotoForm(StoredUploadsForm):
 
     class Meta:
         model = Photo
-        fields = ["image", "caption", "credit", "alt_text", "usage_terms"]
+        fields = [
+            "image",
+            "caption",
+            "credit",
+            "alt_text",
+            "usage_terms",
+            "copyright_holder",
+            "licence_url",
+            "rights_expire_at",
+        ]
+        field_classes = {"licence_url": HttpsURLField}
 
     def clean(self):
         cleaned_data = super().clean()

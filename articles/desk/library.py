@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from articles import tasks
 from articles.cache import invalidate
+from articles.desk import rights
 from articles.desk.forms import ContributorForm, PhotoForm, TopicMergeForm
 from articles.desk.pages import desk_page
 from articles.media import renditions
@@ -29,6 +30,8 @@ def thumbnail(photo: Photo | None, width: int = THUMBNAIL_WIDTH):
         return "—"
     if not photo.image:
         return mark_safe('<span class="nr-awaiting">Awaiting image</span>')  # a constant
+    if photo.rights_have_expired:
+        return mark_safe('<span class="nr-awaiting">Rights expired: hidden from readers</span>')
     height = round(width * photo.height / photo.width) if photo.width and photo.height else width
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="nr-thumb">',
@@ -63,10 +66,18 @@ class LibraryAdmin(admin.ModelAdmin):
 @admin.register(Photo)
 class PhotoAdmin(LibraryAdmin):
     form = PhotoForm
-    list_display = ["preview", "caption_text", "credit", "alt_text", "uploaded_at", "uploaded_by"]
+    list_display = [
+        "preview",
+        "caption_text",
+        "credit",
+        "alt_text",
+        "rights",
+        "uploaded_at",
+        "uploaded_by",
+    ]
     list_display_links = ["preview", "caption_text"]
     list_select_related = ["uploaded_by"]
-    list_filter = ["uploaded_at", "credit"]
+    list_filter = ["uploaded_at", "credit", rights.RightsFilter]
     search_fields = ["caption", "credit", "alt_text"]
     date_hierarchy = "uploaded_at"
     readonly_fields = ["preview_large", "width", "height", "uploaded_by", "uploaded_at"]
@@ -78,6 +89,8 @@ class PhotoAdmin(LibraryAdmin):
         "credit",
         "alt_text",
         "usage_terms",
+        ("copyright_holder", "licence_url"),
+        "rights_expire_at",
         ("uploaded_by", "uploaded_at"),
     ]
 
@@ -87,6 +100,15 @@ class PhotoAdmin(LibraryAdmin):
 
     def changed(self, obj, *, removed: bool = False) -> None:
         invalidate.photo_changed(obj, removed=removed)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            rights.warn_of_expiring_rights(request)
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Rights", ordering="rights_expire_at")
+    def rights(self, photo):
+        return rights.rights_state(photo)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -13,7 +13,15 @@ from articles.desk.calendar import CalendarAdminMixin
 from articles.desk.history import HistoryAdminMixin
 from articles.desk.library import thumbnail
 from articles.desk.workflow import WorkflowAdminMixin
-from articles.models import Article, ArticlePhoto, Byline, Contributor, Topic, refresh_related
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    Byline,
+    Contributor,
+    LiveUpdate,
+    Topic,
+    refresh_related,
+)
 from articles.wire.admin_views import import_wire
 from articles.wire.inlines import TopicSuggestionInline, shows_topic_suggestions
 
@@ -39,6 +47,19 @@ class ArticlePhotoInline(admin.TabularInline):
     @admin.display(description="Preview")
     def preview(self, placement):
         return thumbnail(placement.photo) if placement.pk else "—"
+
+
+class LiveUpdateInline(admin.StackedInline):
+    """A live file's updates, newest first; shown once the story is marked live."""
+
+    model = LiveUpdate
+    autocomplete_fields = ["contributor"]
+    fields = [("headline", "pinned"), "body", ("contributor", "posted_at")]
+    extra = 0
+    verbose_name = "live update"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("contributor")
 
 
 class TopicFilter(admin.SimpleListFilter):
@@ -94,11 +115,22 @@ class ArticleAdmin(HistoryAdminMixin, CalendarAdminMixin, WorkflowAdminMixin, ad
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "source_agency"]
     readonly_fields = ["first_published_at", "created_at", "created_by", "updated_at", "updated_by"]
-    inlines = [BylineInline, ArticlePhotoInline]
+    inlines = [BylineInline, ArticlePhotoInline, LiveUpdateInline]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "dek", "dateline", "body"]}),
         ("Filing", {"fields": ["section", "topics"]}),
+        (
+            "Live coverage",
+            {"fields": ["live_started_at", "live_ended_at"], "classes": ["collapse"]},
+        ),
+        (
+            "Search and social",
+            {
+                "fields": ["seo_headline", "social_headline", "social_description"],
+                "classes": ["collapse"],
+            },
+        ),
         ("Publication", {"fields": ["state", "publish_at", "embargo_until"]}),
         (
             "Wire source",
@@ -123,6 +155,8 @@ class ArticleAdmin(HistoryAdminMixin, CalendarAdminMixin, WorkflowAdminMixin, ad
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)
+        if not (obj and obj.is_live_file):
+            inlines = [inline for inline in inlines if inline is not LiveUpdateInline]
         if shows_topic_suggestions(request, obj):
             inlines = [*inlines, TopicSuggestionInline]
         return inlines

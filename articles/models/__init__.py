@@ -3,6 +3,8 @@ from articles.models.article import Article, ArticleQuerySet
 from articles.models.background import BackgroundFailure
 from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
+from articles.models.front import Arrangement, Banner, Front, Slot, TopicBox
+from articles.models.live import LiveUpdate
 from articles.models.partner import ApiKey, Partner, Webhook, WebhookDelivery
 from articles.models.photo import ArticlePhoto, Photo
 from articles.models.redirect import FormerSlug
@@ -15,12 +17,14 @@ from articles.models.workflow import ArticleTransition, TransitionError
 
 __all__ = [
     "Alert",
+    "Arrangement",
     "Article",
     "ArticlePhoto",
     "ArticleTransition",
     "ArticleQuerySet",
     "ApiKey",
     "BackgroundFailure",
+    "Banner",
     "Byline",
     "Contributor",
     "Correction",
@@ -28,12 +32,16 @@ __all__ = [
     "FormerSlug",
     "Partner",
     "MediaTopicCode",
+    "LiveUpdate",
+    "Front",
     "Photo",
     "RelatedStory",
     "Section",
+    "Slot",
     "TaggedArticle",
     "Topic",
     "TopicAlias",
+    "TopicBox",
     "TopicSuggestion",
     "TransitionError",
     "Webhook",

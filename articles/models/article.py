@@ -10,10 +10,12 @@ from taggit.managers import TaggableManager
 from articles import search as text_search
 from articles.cache import invalidate
 from articles.models.contributor import Byline, Contributor, credit_lines
+from articles.models.live import LiveCoverage
 from articles.models.photo import ArticlePhoto
 from articles.models.redirect import FormerSlug
 from articles.models.related import RelatedStory
 from articles.models.slugs import available_slugs
+from articles.models.social import SearchAndSocial
 from articles.models.topic import TaggedArticle
 from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow, WorkflowQuerySet
 from articles.sanitize import SanitizedHTMLField
@@ -172,7 +174,7 @@ class ArticleQuerySet(WorkflowQuerySet):
 
 # Each revision holds the story with its bylines, photo placements and topic links.
 @reversion.register(follow=["bylines", "photo_placements", "tagged_topics"])
-class Article(ArticleWorkflow, models.Model):
+class Article(ArticleWorkflow, SearchAndSocial, LiveCoverage, models.Model):
     # Defined beside the transitions that move a story between them (workflow.py).
     Status = ArticleStatus
 

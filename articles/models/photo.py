@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import reversion
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
+from django.utils import timezone
 
 from articles.media.fields import UprightImageField
 from articles.media.uploads import random_name
@@ -15,10 +18,25 @@ def photo_upload_to(instance, filename: str) -> str:
     return random_name("photos", filename)
 
 
+def rights_expired(prefix: str = "") -> Q:
+    """Photos (through `prefix`, e.g. "photo__") whose rights have run out."""
+    return Q(**{f"{prefix}rights_expire_at__lte": timezone.now()})
+
+
 class PhotoQuerySet(models.QuerySet):
     def with_image(self):
-        """Photos whose picture has arrived; the only ones readers and partners are shown."""
-        return self.exclude(image="")
+        """Photos whose picture has arrived and whose rights still run: the ones readers see."""
+        return self.exclude(image="").exclude(rights_expired())
+
+    def rights_expiring(self, days: int = 7):
+        """Photos whose rights run out within `days` (the photo desk's warning list)."""
+        now = timezone.now()
+        return self.filter(rights_expire_at__gt=now, rights_expire_at__lte=now + timedelta(days))
+
+    def next_rights_expiry(self):
+        """When the next photo's rights run out (readers' pages change then)."""
+        upcoming = self.filter(rights_expire_at__gt=timezone.now())
+        return upcoming.aggregate(t=Min("rights_expire_at"))["t"]
 
     def readable_by(self, user):
         """Photos the desk shows `user`: library stock, their own uploads, and the photos of
@@ -53,7 +71,21 @@ class Photo(models.Model):
         blank=True,
         help_text="What the picture shows, for readers who cannot see it.",
     )
-    usage_terms = models.TextField(blank=True, help_text="Copyright holder and terms of use.")
+    usage_terms = models.TextField(blank=True, help_text="Terms of use agreed for this picture.")
+    copyright_holder = models.CharField(
+        max_length=200, blank=True, help_text="Who owns the rights, e.g. Yonhap News Agency."
+    )
+    licence_url = models.URLField(
+        "licence",
+        blank=True,
+        help_text="Address of the licence, e.g. https://creativecommons.org/licenses/by/4.0/",
+    )
+    rights_expire_at = models.DateTimeField(
+        "rights expire",
+        null=True,
+        blank=True,
+        help_text="From this time readers no longer see the picture. Empty: no end.",
+    )
     # False from an upload until the worker has made every rendition (articles/tasks.py);
     # meanwhile pages show the sizes that exist and never make one on a reader's request.
     renditions_ready = models.BooleanField(default=True, editable=False)
@@ -76,11 +108,15 @@ class Photo(models.Model):
     def awaiting_image(self) -> bool:
         return not self.image
 
+    @property
+    def rights_have_expired(self) -> bool:
+        return self.rights_expire_at is not None and self.rights_expire_at <= timezone.now()
+
 
 class ArticlePhotoQuerySet(models.QuerySet):
     def visible(self):
-        """Placements readers may see: those whose photo has its image."""
-        return self.exclude(photo__image="")
+        """Placements readers may see: the photo has its image and its rights still run."""
+        return self.exclude(photo__image="").exclude(rights_expired("photo__"))
 
 
 @reversion.register()

@@ -1,9 +1,11 @@
 import reversion
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.text import slugify
 from taggit.models import TagBase, TaggedItemBase
 
 from articles.cache import invalidate
@@ -66,6 +68,16 @@ class Topic(TagBase):
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
+    def clean(self):
+        alias = TopicAlias.objects.filter(name__iexact=self.name).exclude(topic_id=self.pk)
+        if canonical := alias.select_related("topic").first():
+            raise ValidationError(
+                {
+                    "name": f"“{self.name}” is another name for the topic “{canonical.topic.name}”:"
+                    " use that topic, or remove the alias first."
+                }
+            )
+
     @transaction.atomic
     def merge_into(self, kept: "Topic") -> int:
         """Move this topic's stories and aliases to `kept`, keep this name as an alias, delete it.
@@ -83,19 +95,39 @@ class Topic(TagBase):
         self.aliases.update(topic=kept)
         # Suggestions follow too, unless the kept topic was already suggested for that story.
         self.suggestions.exclude(article__in=kept.suggestions.values("article")).update(topic=kept)
-        name = self.name
+        name, slug = self.name, self.slug
         invalidate.library_changed(self, removed=True)
         invalidate.library_changed(kept)
         self.delete()
-        TopicAlias.objects.get_or_create(name__iexact=name, defaults={"topic": kept, "name": name})
+        # The old name finds the kept topic, and the old address leads to it.
+        TopicAlias.objects.update_or_create(
+            name__iexact=name, defaults={"topic": kept, "name": name, "slug": slug}
+        )
         return moved
 
 
+class TopicAliasQuerySet(models.QuerySet):
+    def at(self, slug: str):
+        """Aliases whose address is `slug`: `/topics/defence/` for the alias "defence"."""
+        return self.filter(slug=slug)
+
+
 class TopicAlias(models.Model):
-    """Another name for a topic ("Comprehensive Economic Partnership Agreement" for CEPA)."""
+    """Another name for a topic ("Comprehensive Economic Partnership Agreement" for CEPA).
+
+    Its slug is an old or other address of the topic: it redirects to the topic's page.
+    """
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        blank=True,
+        allow_unicode=True,
+        help_text="Its address, which leads to the topic. Empty: made from the name.",
+    )
+
+    objects = TopicAliasQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -106,6 +138,10 @@ class TopicAlias(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or slugify(self.name, allow_unicode=True)[:200]
+        super().save(*args, **kwargs)
 
 
 @reversion.register()

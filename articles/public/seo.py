@@ -5,6 +5,7 @@ Builders return plain dicts; `templatetags/reader_tags.py` renders them through
 """
 
 import json
+import re
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,8 +18,16 @@ from django.utils.text import Truncator
 from articles.media import renditions
 from articles.models import Byline
 
-# Bylines that credit the writing; photo and editing credits are not the story's authors.
-AUTHOR_ROLES = {Byline.Role.WRITTEN_BY, Byline.Role.REPORTING, Byline.Role.ADDITIONAL_REPORTING}
+# What each byline role is in schema.org: writers are the authors, "additional reporting"
+# contributors, editors editors; photographers are the creators of the story's pictures.
+AUTHOR_ROLES = {Byline.Role.WRITTEN_BY, Byline.Role.REPORTING}
+CONTRIBUTOR_ROLES = {Byline.Role.ADDITIONAL_REPORTING}
+EDITOR_ROLES = {Byline.Role.EDITING}
+PHOTOGRAPHER_ROLES = {Byline.Role.PHOTOS}
+# Corrections and clarifications are schema.org corrections; an update adds news, it does not.
+CORRECTION_KINDS = {"correction", "clarification"}
+# Where block-level elements end, text runs on: "…end.</p><p>Next…" must keep a space.
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption|td|th|div)>|<br\s*/?>", re.I)
 LOGO_SIZE = (600, 60)
 DESCRIPTION_WORDS = 40
 
@@ -33,21 +42,98 @@ _SCRIPT_ESCAPES = {
 }
 
 
+def credited(article, roles) -> list:
+    """Contributors credited in one of `roles`, in byline order, each once (prefetched)."""
+    seen, people = set(), []
+    for byline in article.bylines.all():
+        if byline.role in roles and byline.contributor_id not in seen:
+            seen.add(byline.contributor_id)
+            people.append(byline.contributor)
+    return people
+
+
 def story_authors(article) -> list:
     """The story's writers in byline order, each once (from the prefetched bylines)."""
-    seen, authors = set(), []
-    for byline in article.bylines.all():
-        if byline.role in AUTHOR_ROLES and byline.contributor_id not in seen:
-            seen.add(byline.contributor_id)
-            authors.append(byline.contributor)
-    return authors
+    return credited(article, AUTHOR_ROLES)
+
+
+def plain_text(html: str) -> str:
+    """Text of a body, one space between paragraphs and words."""
+    return " ".join(strip_tags(_BLOCK_END.sub(" ", html)).split())
 
 
 def story_description(article) -> str:
     """The dek, or the opening words of the body when a story has none."""
-    return article.dek or Truncator(" ".join(strip_tags(article.body).split())).words(
-        DESCRIPTION_WORDS
-    )
+    return article.dek or Truncator(plain_text(article.body)).words(DESCRIPTION_WORDS)
+
+
+def default_image(request) -> dict:
+    """The site-wide picture for a story without a photo, as an ImageObject."""
+    path, width, height = settings.NEWSROOM["DEFAULT_IMAGE"]
+    url = request.build_absolute_uri(static(path))
+    return {"@type": "ImageObject", "url": url, "width": width, "height": height}
+
+
+def image_objects(article, images, request) -> list[dict]:
+    """The lead photo's crops as ImageObjects with credit, copyright, licence and creators."""
+    photo = article.lead_placement.photo if images else None
+    creators = [_author(c, request) for c in credited(article, PHOTOGRAPHER_ROLES)]
+    objects = []
+    for image in images:
+        item = {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(image.url),
+            "width": image.width,
+            "height": image.height,
+        }
+        if photo.credit:
+            item["creditText"] = photo.credit
+        if photo.copyright_holder:
+            item["copyrightNotice"] = f"© {photo.copyright_holder}"
+            item["copyrightHolder"] = {"@type": "Organization", "name": photo.copyright_holder}
+        if photo.licence_url:
+            item["license"] = photo.licence_url
+        if creators:
+            item["creator"] = creators
+        objects.append(item)
+    return objects
+
+
+def live_blog(article, url: str, request) -> dict:
+    """A live file's LiveBlogPosting fields: its coverage times and updates."""
+    data = {
+        "@type": "LiveBlogPosting",
+        "coverageStartTime": _iso(article.live_started_at),
+        "liveBlogUpdate": [
+            {
+                "@type": "BlogPosting",
+                "headline": update.headline,
+                "url": f"{url}#{update.anchor}",
+                "datePublished": _iso(update.posted_at),
+                "articleBody": plain_text(update.body),
+                **(
+                    {"author": [_author(update.contributor, request)]} if update.contributor else {}
+                ),
+            }
+            for update in article.updates
+        ],
+    }
+    if article.live_ended_at:
+        data["coverageEndTime"] = _iso(article.live_ended_at)
+    return data
+
+
+def corrections(article) -> list[dict]:
+    """The story's corrections and clarifications as schema.org CorrectionComments."""
+    return [
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": _iso(correction.created_at),
+        }
+        for correction in article.corrections.all()
+        if correction.kind in CORRECTION_KINDS
+    ]
 
 
 def json_ld_script(data: dict) -> SafeString:
@@ -114,9 +200,15 @@ def news_article(article, request, images=None) -> dict:
         "publisher": publisher(request),
         "inLanguage": settings.NEWSROOM["LANGUAGE"],
         "isAccessibleForFree": True,
+        "image": image_objects(article, images, request) or [default_image(request)],
     }
-    if images:
-        data["image"] = [request.build_absolute_uri(image.url) for image in images]
+    for key, roles in (("contributor", CONTRIBUTOR_ROLES), ("editor", EDITOR_ROLES)):
+        if people := credited(article, roles):
+            data[key] = [_author(contributor, request) for contributor in people]
+    if fixes := corrections(article):
+        data["correction"] = fixes
+    if article.is_live_file:
+        data.update(live_blog(article, url, request))
     if article.section:
         data["articleSection"] = article.section.name
     if topics := [topic.name for topic in article.topics.all()]:
@@ -137,16 +229,20 @@ def news_article(article, request, images=None) -> dict:
 def article_meta(article, request) -> dict:
     """Everything `_article_meta.html` prints for a story page."""
     images = lead_images(article)
-    card_image = images[0] if images else None
+    card = image_objects(article, images[:1], request)
+    card = card[0] if card else default_image(request)
     placement = article.lead_placement
+    description = story_description(article)
     return {
         "title": article.headline,
-        "description": story_description(article),
+        "share_title": article.share_headline,
+        "description": description,
+        "share_description": article.social_description or description,
         "canonical": request.build_absolute_uri(article.get_absolute_url()),
-        "image": request.build_absolute_uri(card_image.url) if card_image else "",
-        "image_width": card_image.width if card_image else None,
-        "image_height": card_image.height if card_image else None,
-        "image_alt": placement.photo.alt_text if placement else "",
+        "image": card["url"],
+        "image_width": card["width"],
+        "image_height": card["height"],
+        "image_alt": placement.photo.alt_text if placement and images else "",
         "published": _iso(article.publish_at),
         "modified": _iso(max(article.updated_at, article.publish_at)),
         "section": article.section.name if article.section else "",
@@ -161,9 +257,13 @@ def page_meta(request, title: str, description: str, og_type: str = "website") -
     page = request.GET.get("page", "")
     if page.isdigit() and int(page) > 1:
         canonical = f"{canonical}?page={int(page)}"
+    image = default_image(request)
     return {
         "title": title,
         "description": description,
         "canonical": canonical,
         "og_type": og_type,
+        "image": image["url"],
+        "image_width": image["width"],
+        "image_height": image["height"],
     }

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from articles.blocks.views import embed_frame
 from articles.public import feeds, views
 
 app_name = "articles"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("corrections/", views.corrections, name="corrections"),
     path("preview/<str:token>/", views.preview, name="preview"),
     path("search/", views.search, name="search"),
+    path("embed/", embed_frame, name="embed"),
     path("feed/", feeds.StoriesFeed(), name="feed"),
     path("feed/atom/", feeds.StoriesAtom(), name="feed_atom"),
     path("topics/<str:slug>/feed/", feeds.TopicFeed(), name="topic_feed"),

@@ -10,30 +10,23 @@ from django.views.decorators.cache import never_cache
 
 from articles.cache import keys
 from articles.cache.keys import depends_on
-from articles.models import Article, Contributor, Correction, Section, Topic
+from articles.fronts import compose as fronts
+from articles.models import Article, Contributor, Correction, Section, Topic, TopicAlias
 from articles.previews import preview_from
 from articles.public import sitemaps
 from articles.public.pagination import keyset_page, paginate
 from articles.search import RANKED_MATCHES, clean_query
 from newsroom.ratelimit import rate_limited
 
-HOME_LATEST = 12
 RELATED_STORIES = 4
 TOPICS_PER_PAGE = 100
 
 
 def home(request):
-    stories = list(Article.objects.published().newest_first().for_listing()[: HOME_LATEST + 1])
-    depends_on(keys.FRONT_HOME, keys.stories(stories))
-    return render(
-        request,
-        "articles/home.html",
-        {
-            "lead": stories[0] if stories else None,
-            "latest": stories[1:],
-            "featured_topics": Topic.objects.featured().order_by("name"),
-        },
-    )
+    """The home front as editors arranged it (articles/fronts/compose.py)."""
+    front = fronts.compose()
+    depends_on(keys.FRONT_HOME, keys.stories(front.stories))
+    return render(request, "articles/home.html", {"front": front})
 
 
 def article_detail(request, year, month, day, slug):
@@ -69,7 +62,9 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.with_published_stories(), slug=slug)
+    topic = Topic.objects.with_published_stories().filter(slug=slug).first()
+    if topic is None:
+        return redirect_topic_alias(slug)
     page = keyset_page(
         request, Article.objects.published().in_topic(topic).newest_first().for_listing()
     )
@@ -78,12 +73,20 @@ def topic_detail(request, slug):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section.objects.with_published_stories(), slug=slug)
+    section = get_object_or_404(
+        Section.objects.with_published_stories().select_related("front"), slug=slug
+    )
     page = keyset_page(
         request, Article.objects.published().in_section(section).newest_first().for_listing()
     )
-    depends_on(keys.section(section.pk), keys.stories(page.object_list))
-    return render(request, "articles/section_detail.html", {"section": section, "page": page})
+    front = fronts.section_front(request, section)
+    shown = [*page.object_list, *(front.stories if front else [])]
+    depends_on(keys.section(section.pk), keys.stories(shown))
+    return render(
+        request,
+        "articles/section_detail.html",
+        {"section": section, "page": page, "front": front},
+    )
 
 
 def contributor_detail(request, slug):
@@ -96,6 +99,14 @@ def contributor_detail(request, slug):
     return render(
         request, "articles/contributor_detail.html", {"contributor": contributor, "page": page}
     )
+
+
+def redirect_topic_alias(slug):
+    """A 301 from another name's address (`/topics/defence/`) or a merged topic's old one."""
+    alias = TopicAlias.objects.at(slug).select_related("topic").first()
+    if alias is None:
+        raise Http404("No such topic.")
+    return redirect(alias.topic, permanent=True)
 
 
 def redirect_renamed_story(slug):

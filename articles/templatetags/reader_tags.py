@@ -1,5 +1,6 @@
 from django import template
 
+from articles.blocks.render import render_body
 from articles.media import renditions
 from articles.public import seo
 from articles.public.feeds import xml_text
@@ -15,10 +16,22 @@ def highlight(snippet):
 
 
 @register.inclusion_tag("includes/_picture.html")
-def picture(photo, sizes: str, alt: str = "", lazy: bool = False, thumbnail: bool = False):
-    """A `<picture>` of renditions: WebP first, JPEG for the rest, sized for the layout slot."""
+def picture(
+    photo, sizes: str, alt: str = "", lazy: bool = False, thumbnail: bool = False, priority=False
+):
+    """A `<picture>` of renditions: WebP first, JPEG for the rest, sized for the layout slot.
+
+    `priority`: the page's largest picture above the fold, fetched before the others.
+    """
     widths = renditions.THUMBNAIL_WIDTHS if thumbnail else renditions.WIDTHS
-    return {"picture": renditions.picture(photo, widths), "sizes": sizes, "alt": alt, "lazy": lazy}
+    picture = renditions.picture(photo, widths)
+    return {"picture": picture, "sizes": sizes, "alt": alt, "lazy": lazy, "priority": priority}
+
+
+@register.simple_tag
+def story_body(body: str):
+    """A story body with its blocks rendered for readers (articles/blocks/render.py)."""
+    return render_body(body)
 
 
 @register.filter(name="xml_text")

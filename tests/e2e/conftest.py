@@ -31,7 +31,8 @@ expect.set_options(timeout=TIMEOUT_MS)
 ROLE_MIGRATIONS = [
     ("articles.migrations.0004_create_roles", "create_roles"),
     ("articles.migrations.0008_editors_decide_topic_suggestions", "grant_suggestion_permissions"),
-    ("articles.migrations.0013_wire_desk", "open_the_wire_desk"),
+    ("articles.migrations.0011_wire_desk", "open_the_wire_desk"),
+    ("articles.migrations.0015_fronts", "grant_front_permissions_and_create_home"),
 ]
 
 CALL_REPORT = pytest.StashKey()

@@ -1,0 +1,179 @@
+"""Arranging fronts on the desk: placing stories, previewing, scheduling, undoing, the banner."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+from reversion.models import Version
+
+from articles.cache import pages as page_cache
+from articles.models import Arrangement, Banner, Front
+from tests.support.factories import ArticleFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def inline(prefix, rows):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def arrangement_form(front, slots=(), boxes=(), starts_at=""):
+    return {
+        "front": front.pk,
+        "name": "Morning front",
+        "starts_at_0": starts_at and timezone.localtime(starts_at).strftime("%Y-%m-%d"),
+        "starts_at_1": starts_at and timezone.localtime(starts_at).strftime("%H:%M:%S"),
+        **inline(
+            "slots",
+            [
+                {"position": str(i), "zone": zone, "article": str(article.pk), "pinned_until_0": ""}
+                for i, (zone, article) in enumerate(slots)
+            ],
+        ),
+        **inline(
+            "topic_boxes",
+            [
+                {"position": str(i), "topic": str(topic.pk), "size": "4"}
+                for i, topic in enumerate(boxes)
+            ],
+        ),
+    }
+
+
+@pytest.fixture
+def desk(client, desk_editor):
+    client.force_login(desk_editor)
+    return client
+
+
+ADD_URL = "/admin/articles/arrangement/add/"
+
+
+def test_an_editor_arranges_the_home_front_and_readers_see_it_after_one_save(
+    desk, desk_editor, client, django_capture_on_commit_callbacks
+):
+    home = Front.objects.home().get()
+    lead = ArticleFactory(published=True, publish_at=timezone.now() - timedelta(days=2))
+    ArticleFactory.create_batch(3, published=True)
+    defense = TopicFactory(name="defense")
+    form = arrangement_form(home, slots=[("lead", lead)], boxes=[defense], starts_at=timezone.now())
+    before = page_cache.current_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(ADD_URL, form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    arrangement = Arrangement.objects.get()
+    assert arrangement.updated_by == desk_editor
+    assert page_cache.current_generation().soft != before.soft
+    # Audited: one revision holding the arrangement with its slots and topic boxes.
+    (version,) = Version.objects.get_for_object(arrangement)
+    assert {v.content_type.model for v in version.revision.version_set.all()} == {
+        "arrangement",
+        "slot",
+        "topicbox",
+    }
+    desk.logout()
+    assert client.get("/").context["front"].lead == lead
+
+
+def test_a_zone_takes_only_as_many_stories_as_it_shows(desk):
+    stories = ArticleFactory.create_batch(2, published=True)
+    form = arrangement_form(Front.objects.home().get(), slots=[("lead", a) for a in stories])
+    response = desk.post(ADD_URL, form)
+    assert response.status_code == 200
+    assertContains(response, "Lead holds 1 story; 2 are placed there.")
+    assert not Arrangement.objects.exists()
+
+
+def test_the_preview_shows_a_draft_as_readers_would_see_it(desk):
+    draft_lead = ArticleFactory(published=True, headline="Draft front lead")
+    ArticleFactory(published=True, headline="Newest story")
+    response = desk.post(
+        ADD_URL, arrangement_form(Front.objects.home().get(), slots=[("lead", draft_lead)])
+    )
+    arrangement = Arrangement.objects.get()
+    assert arrangement.starts_at is None
+    change = desk.get(response["Location"])
+    preview_url = reverse("admin:articles_arrangement_preview", args=[arrangement.pk])
+    assertContains(change, preview_url)
+    preview = desk.get(preview_url)
+    assert preview.context["front"].lead == draft_lead
+    assert preview["X-Robots-Tag"] == "noindex, nofollow"
+    assertContains(preview, "a draft readers do not see")
+
+
+def test_the_preview_is_for_the_desk_only(client, reporter, make_user):
+    arrangement = Arrangement.objects.create(front=Front.objects.home().get(), name="Draft")
+    url = reverse("admin:articles_arrangement_preview", args=[arrangement.pk])
+    assert client.get(url).status_code == 302  # to the sign-in page
+    client.force_login(make_user(None, username="no-role"))
+    assert client.get(url).status_code == 403
+
+
+def test_the_desk_lists_arrangements_with_their_state(desk):
+    home = Front.objects.home().get()
+    now = timezone.now()
+    Arrangement.objects.create(front=home, name="Old", starts_at=now - timedelta(days=1))
+    Arrangement.objects.create(front=home, name="Current", starts_at=now - timedelta(hours=1))
+    Arrangement.objects.create(front=home, name="Later", starts_at=now + timedelta(hours=6))
+    Arrangement.objects.create(front=home, name="Idea")
+    content = desk.get("/admin/articles/arrangement/").content.decode()
+    for state in ["Replaced", "Live now", "Scheduled for", "Draft"]:
+        assert state in content
+
+
+def test_copy_as_draft_keeps_the_stories_and_boxes(desk):
+    home = Front.objects.home().get()
+    original = Arrangement.objects.create(front=home, name="Night", starts_at=timezone.now())
+    original.slots.create(zone="lead", article=ArticleFactory(published=True))
+    original.topic_boxes.create(topic=TopicFactory())
+    desk.post(
+        "/admin/articles/arrangement/",
+        {"action": "copy_as_draft", "_selected_action": [original.pk]},
+    )
+    copy = Arrangement.objects.exclude(pk=original.pk).get()
+    assert copy.name == "Copy of Night"
+    assert copy.starts_at is None
+    assert copy.slots.get().article == original.slots.get().article
+    assert copy.topic_boxes.count() == 1
+
+
+def test_an_editor_switches_the_banner_on_and_ends_it(desk, client):
+    ArticleFactory(published=True)
+    ends = timezone.localtime() + timedelta(hours=2)
+    response = desk.post(
+        "/admin/articles/banner/add/",
+        {
+            "text": "Earthquake hits Pohang",
+            "link": "/topics/quake/",
+            "starts_at_0": timezone.localtime().strftime("%Y-%m-%d"),
+            "starts_at_1": (timezone.localtime() - timedelta(minutes=1)).strftime("%H:%M:%S"),
+            "ends_at_0": ends.strftime("%Y-%m-%d"),
+            "ends_at_1": ends.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 302
+    banner = Banner.objects.get()
+    assert Version.objects.get_for_object(banner).count() == 1
+    assertContains(client.get("/"), "Earthquake hits Pohang")
+    desk.post("/admin/articles/banner/", {"action": "end_now", "_selected_action": [banner.pk]})
+    assert not Banner.objects.showing().exists()
+
+
+def test_a_banner_link_off_the_site_or_to_script_is_refused(desk):
+    response = desk.post(
+        "/admin/articles/banner/add/",
+        {"text": "Breaking", "link": "javascript:alert(1)", "ends_at_0": "2099-01-01",
+         "ends_at_1": "00:00:00", "starts_at_0": "2026-01-01", "starts_at_1": "00:00:00"},
+    )  # fmt: skip
+    assertContains(response, "Use an address starting with https://")
+    assert not Banner.objects.exists()
