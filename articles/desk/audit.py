@@ -10,8 +10,21 @@ from articles.models import Alert, ArticleTransition, CspViolation
 from articles.models.workflow import reads_kill_reasons
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record written by the system: shown, never added, changed or deleted from the desk."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ArticleTransition)
-class ArticleTransitionAdmin(admin.ModelAdmin):
+class ArticleTransitionAdmin(ReadOnlyAdmin):
     list_display = ["at", "article", "from_status", "to_status", "by", "reason", "address"]
     list_filter = ["to_status", "from_status", "at"]
     list_select_related = ["article", "by"]
@@ -29,18 +42,9 @@ class ArticleTransitionAdmin(admin.ModelAdmin):
     def reason(self, transition):
         return transition.shown_note
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ReadOnlyAdmin):
     """Alerts on publishes that look like a stolen account at work: for administrators."""
 
     list_display = ["at", "kind", "user", "article", "address", "message"]
@@ -54,15 +58,6 @@ class AlertAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CspViolation)
