@@ -11,6 +11,7 @@ one newsMessage) become its pictures, by their `remoteContent` href.
 
 from xml.etree.ElementTree import Element
 
+from articles.wire.formats.story import agency_story
 from articles.wire.formats.xml import (
     find,
     find_all,
@@ -112,23 +113,19 @@ def story(item: Element, pictures: tuple[WirePicture, ...], index: int, count: i
     urgency = text_of(find(content, "urgency"))
     located = find(content, "located")
     dateline = text_of(find(content, "dateline")) or text_of(find(located, "name"))
-    lead = pictures[0] if pictures else WirePicture("")
-    return WireStory(
-        date=published_at.date(),
+    return agency_story(
         headline=headline,
         published_at=published_at,
-        paragraphs=paragraphs or (headline,),
-        caption=lead.caption,
-        credit=lead.credit,
+        paragraphs=paragraphs,
+        pictures=pictures,
+        dateline=dateline,
         agency=agency,
         guid=guid,
         version=version,
         pub_status=pub_status,
         urgency=int(urgency) if urgency.isdigit() else None,
-        dateline=dateline.split(",")[0].strip().upper() if dateline else "",
         subjects=subjects(content),
         ednote=text_of(find(meta, "edNote")),
-        pictures=tuple(p for p in pictures if p.href),
         format="newsml",
     )
 

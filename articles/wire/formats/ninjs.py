@@ -10,6 +10,7 @@ import html
 import re
 from datetime import datetime
 
+from articles.wire.formats.story import agency_story
 from articles.wire.formats.xml import timestamp
 from articles.wire.parser import HEADLINE_MAX_LENGTH, WireError, WirePicture, WireStory
 
@@ -51,26 +52,22 @@ def parse(document) -> list[WireStory]:
     if not paragraphs and pub_status == "usable":
         raise WireError("$.bodies: no text")
     pictures = pictures_of(value(document, "associations", default=None))
-    lead = pictures[0] if pictures else WirePicture("")
     located = value(document, "located", default="") or ""
     urgency = value(document, "urgency", default=None)
     return [
-        WireStory(
-            date=published_at.date(),
+        agency_story(
             headline=headline,
             published_at=published_at,
-            paragraphs=paragraphs or (headline,),
-            caption=lead.caption,
-            credit=lead.credit,
+            paragraphs=paragraphs,
+            pictures=pictures,
+            dateline=str(located),
             agency=agency_of(document),
             guid=uri.strip(),
             version=int(version),
             pub_status=pub_status,
             urgency=urgency if isinstance(urgency, int) else None,
-            dateline=str(located).split(",")[0].strip().upper(),
             subjects=subjects_of(value(document, "subjects", "subject", default=[])),
             ednote=str(value(document, "ednote", "edNote", default="") or ""),
-            pictures=tuple(p for p in pictures if p.href),
             format="ninjs",
         )
     ]

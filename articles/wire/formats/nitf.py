@@ -4,6 +4,7 @@ byline, dateline), body.content paragraphs, and media with caption and credit.
 
 from xml.etree.ElementTree import Element
 
+from articles.wire.formats.story import agency_story
 from articles.wire.formats.xml import find, find_all, local, paragraphs_in, text_of, timestamp
 from articles.wire.parser import HEADLINE_MAX_LENGTH, WireError, WirePicture, WireStory
 
@@ -51,23 +52,19 @@ def parse(root: Element) -> WireStory:
     holder = copyright_.get("holder", "") if copyright_ is not None else ""
     agency = text_of(find(body_head, "distributor")) or holder
     pictures = tuple(media(m) for m in find_all(content, "media") if media(m).href)
-    lead = pictures[0] if pictures else WirePicture("")
-    return WireStory(
-        date=published_at.date(),
+    return agency_story(
         headline=headline,
         published_at=published_at,
-        paragraphs=paragraphs or (headline,),
-        caption=lead.caption,
-        credit=lead.credit,
+        paragraphs=paragraphs,
+        pictures=pictures,
+        dateline=text_of(find(body_head, "dateline/location")),
         agency=agency,
         guid=guid,
         version=int(version) if str(version).isdigit() else 1,
         pub_status=pub_status,
         urgency=int(urgency) if urgency.isdigit() else None,
-        dateline=text_of(find(body_head, "dateline/location")).split(",")[0].strip().upper(),
         subjects=subjects(root),
         ednote=text_of(find(docdata, "ed-msg")),
-        pictures=pictures,
         format="nitf",
     )
 
