@@ -8,7 +8,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 from reversion.models import Version
 
-from articles.cache import pages as page_cache
+from articles.cache import invalidate
 from articles.models import Arrangement, Banner, Front
 from tests.support.factories import ArticleFactory, TopicFactory
 
@@ -67,13 +67,15 @@ def test_an_editor_arranges_the_home_front_and_readers_see_it_after_one_save(
     ArticleFactory.create_batch(3, published=True)
     defense = TopicFactory(name="defense")
     form = arrangement_form(home, slots=[("lead", lead)], boxes=[defense], starts_at=timezone.now())
-    before = page_cache.current_generation()
+    home_key = invalidate.version_key("front-home")
+    before = invalidate.versions(["front-home"])[home_key]
     with django_capture_on_commit_callbacks(execute=True):
         response = desk.post(ADD_URL, form)
     assert response.status_code == 302, response.context["adminform"].form.errors
     arrangement = Arrangement.objects.get()
     assert arrangement.updated_by == desk_editor
-    assert page_cache.current_generation().soft != before.soft
+    # The home page (and only the pages showing this front) is refreshed for readers.
+    assert invalidate.versions(["front-home"])[home_key] != before
     # Audited: one revision holding the arrangement with its slots and topic boxes.
     (version,) = Version.objects.get_for_object(arrangement)
     assert {v.content_type.model for v in version.revision.version_set.all()} == {

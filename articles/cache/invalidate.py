@@ -210,6 +210,12 @@ def stories_changed(stories: Iterable, *, hard: bool = False) -> None:
         _after_commit(lambda: bump_keys(touched, hard=hard))
 
 
+def pages_changed(touched: Iterable[str]) -> None:
+    """Pages that declared any of these keys (a front, say) are stale once this commits."""
+    touched = set(touched)
+    _after_commit(lambda: bump_keys(touched))
+
+
 def story_pages_changed(ids: Iterable[int]) -> None:
     """Something only the stories' own pages show changed (their related stories)."""
     touched = set(page_keys.stories(ids))

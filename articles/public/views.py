@@ -81,7 +81,8 @@ def section_detail(request, slug):
     )
     front = fronts.section_front(request, section)
     shown = [*page.object_list, *(front.stories if front else [])]
-    depends_on(keys.section(section.pk), keys.stories(shown))
+    front_key = [section.front.cache_tag] if front else []
+    depends_on(keys.section(section.pk), keys.stories(shown), front_key)
     return render(
         request,
         "articles/section_detail.html",
