@@ -111,3 +111,14 @@ def test_a_locked_username_answers_the_same_whatever_the_account(client, staff):
     assert PASSWORD not in first[1]
     for name, answer in answers.items():
         assert answer == first, f"{name} answers differently"
+
+
+def test_a_lockout_from_one_address_answers_the_same_whatever_the_account(client, staff):
+    authenticator(UserFactory(username="second", is_staff=True))
+    answers = []
+    for username in ("desk", "second", "nobody"):
+        for n in range(5):
+            sign_in(client, username=username, password=f"guess {n}")
+        answers.append(as_seen_by_a_guesser(sign_in(client, username=username), username))
+    assert answers[0][0] == 429
+    assert answers == [answers[0]] * 3
