@@ -13,7 +13,6 @@ from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
@@ -69,11 +68,6 @@ def username_locked(username: str | None) -> bool:
     return (failures or 0) >= settings.NEWSROOM_USERNAME_FAILURE_LIMIT
 
 
-def has_authenticator(username: str) -> bool:
-    user = get_user_model()._default_manager.filter(username=username).first()
-    return user is not None and any(devices_for_user(user))
-
-
 def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     """django-axes locked a username out from one address."""
     logger.warning("Sign-in locked: username %r from %s.", username, ip_address)
@@ -123,17 +117,12 @@ class StaffSignInForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        # Before the password is tried, so the answer is the same whether it was right: while
-        # the username is locked, only those with an authenticator get further, and they
-        # need its code, which guessing passwords cannot supply.
-        if username_locked(username) and not has_authenticator(username):
-            logger.warning(
-                "Sign-in refused: username %r is locked after failures from many addresses "
-                "(last from %s).",
-                username,
-                client_ip(self.request) if self.request else "?",
-            )
-            raise ValidationError(self.locked_message, code="username_locked")
+        if username_locked(username):
+            return self.clean_while_locked(username)
+        return self.clean_credentials()
+
+    def clean_credentials(self):
+        """The password, then the authenticator code where the account has or needs one."""
         cleaned_data = super().clean()
         user = self.get_user()
         devices = list(devices_for_user(user)) if user else []
@@ -149,6 +138,35 @@ class StaffSignInForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
                 cleaned_data["otp_device"] = device.persistent_id
         self.clean_otp(user)
         return cleaned_data
+
+    def clean_while_locked(self, username: str):
+        """While a username is locked, only its password *and* a current authenticator code
+        get in: guessing passwords cannot supply the code.
+
+        Every other attempt gets one answer, the same page whatever the account: whether it
+        exists, has an authenticator, or the password was right. Otherwise a guesser would
+        learn from a locked account's answers which accounts have a second factor (and,
+        from a password error against one, which passwords are wrong).
+        """
+        try:
+            cleaned_data = self.clean_credentials()
+        except ValidationError:
+            cleaned_data = None
+        user = self.get_user()
+        if cleaned_data is not None and getattr(user, "otp_device", None) is not None:
+            return cleaned_data
+        logger.warning(
+            "Sign-in refused: username %r is locked after failures from many addresses "
+            "(last from %s).",
+            username,
+            client_ip(self.request) if self.request else "?",
+        )
+        # django-otp fills in the account's devices and keeps the typed password once the
+        # password was right: neither may show on the locked page.
+        self.user_cache = None
+        self.fields["otp_device"].widget.choices = []
+        self.fields["password"].widget.render_value = False
+        raise ValidationError(self.locked_message, code="username_locked")
 
 
 def limit_staff_session(sender, request, user, **kwargs):

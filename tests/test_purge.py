@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from articles import tasks
-from articles.cache import purge
+from articles.cache import pages, purge
 from articles.models import BackgroundFailure
 
 
@@ -54,6 +54,49 @@ def test_cloudflare_gets_purge_by_tag_calls_of_at_most_thirty_tags(purge_setting
     sent = [tag for request in recorder.requests for tag in json.loads(request["body"])["tags"]]
     assert sorted(sent) == sorted(keys)
     assert len(json.loads(recorder.requests[0]["body"])["tags"]) == 30
+
+
+@pytest.mark.parametrize(
+    ("backend", "path", "body"),
+    [
+        ("fastly", "/service/svc123/purge_all", b""),
+        ("cloudflare", "/zones/zone456/purge_cache", b'{"purge_everything": true}'),
+    ],
+)
+def test_everything_is_one_purge_all_call_on_a_cdn(purge_settings, recorder, backend, path, body):
+    purge_settings(backend)
+    purge.purge_keys(["story-12", purge.EVERYTHING, "topic-3"])
+    (request,) = recorder.requests
+    assert (request["method"], request["path"], request["body"]) == ("POST", path, body)
+    assert "secret-token" in request["headers"].get("fastly-key", "") + request["headers"].get(
+        "authorization", ""
+    )
+
+
+def test_everything_is_one_key_for_varnish_which_tags_every_page_with_it(purge_settings, recorder):
+    purge_settings("varnish", VARNISH_URLS=[recorder.url])
+    purge.purge_keys(["story-12", purge.EVERYTHING])
+    (request,) = recorder.requests
+    assert request["headers"]["xkey-purge"] == purge.EVERYTHING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("hard", "queued"), [(True, False), (False, True)])
+def test_a_site_wide_change_purges_everything_hard_in_the_request_soft_by_the_worker(
+    purge_settings, recorder, django_capture_on_commit_callbacks, monkeypatch, hard, queued
+):
+    purge_settings("cloudflare")
+    sent = []
+    monkeypatch.setattr(tasks, "enqueue", lambda task, *args: sent.append((task, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        pages.bump(hard=hard)
+        assert recorder.requests == [], "nothing leaves before the change is committed"
+    if queued:
+        assert sent == [(tasks.purge_keys_task, ([purge.EVERYTHING],))]
+        assert recorder.requests == []
+    else:
+        assert sent == []
+        assert json.loads(recorder.requests[0]["body"]) == {"purge_everything": True}
 
 
 def test_no_backend_means_nothing_is_sent(purge_settings, recorder):

@@ -103,3 +103,17 @@ def test_with_an_authenticator_the_page_needs_a_verified_session(
     assert page.status_code == 200
     new_codes = client.post(ENROL, {"new_backup_codes": "1"})
     assert len(re.findall(r'class="nr-backup-code"', new_codes.content.decode())) == 10
+
+
+@pytest.mark.parametrize("page", ["admin:index", "admin:articles_article_changelist"])
+def test_every_desk_page_links_to_the_staff_members_own_two_factor_page(client, make_user, page):
+    client.force_login(make_user("Reporter", username="desk"))
+    response = client.get(reverse(page))
+    user_menu = re.search(r'<div id="user-tools">(.*?)</div>', response.content.decode(), re.S)
+    assert user_menu, "the desk shows its user menu"
+    assert f'<a href="{ENROL}">Two-factor sign-in</a>' in user_menu[1]
+    # Django's own links stay.
+    assert reverse("admin:password_change") in user_menu[1]
+    assert reverse("admin:logout") in user_menu[1]
+    # And the page it leads to opens.
+    assert client.get(ENROL).status_code == 200

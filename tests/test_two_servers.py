@@ -31,8 +31,14 @@ SEED = """
 from django.contrib.auth import get_user_model
 from tests.support.factories import ArticleFactory
 get_user_model().objects.create_superuser("editor", "editor@example.com", {password!r})
-story = ArticleFactory(bylined=True, headline="Two servers, one newsroom")
-print("STORY", story.pk)
+from tests.support.factories import SectionFactory, TopicFactory
+story = ArticleFactory(
+    bylined=True, headline="Two servers, one newsroom", section=SectionFactory(name="Harbour")
+)
+topic = TopicFactory(name="Port strikes")
+story.topics.add(topic)
+print("STORY", story.pk, "SECTION", story.section.pk)
+print("PAGES", story.section.get_absolute_url(), topic.get_absolute_url())
 """
 
 
@@ -86,9 +92,9 @@ def site(object_store, tmp_path_factory):
         "NEWSROOM_PAGE_CACHE": "on",
     }
     manage(env, "migrate", "--noinput")
-    story_id = int(
-        re.search(r"STORY (\d+)", manage(env, "shell", "-c", SEED.format(password=PASSWORD)))[1]
-    )
+    seeded = manage(env, "shell", "-c", SEED.format(password=PASSWORD))
+    story_id, section_id = map(int, re.search(r"STORY (\d+) SECTION (\d+)", seeded).groups())
+    section_path, topic_path = re.search(r"PAGES (\S+) (\S+)", seeded).groups()
     with ExitStack() as stack:
         front = stack.enter_context(varnish(workdir, ports))
         servers = []
@@ -105,7 +111,15 @@ def site(object_store, tmp_path_factory):
             )
             servers.append(url)
         yield SimpleNamespace(
-            a=servers[0], b=servers[1], front=front, story_id=story_id, env=env, bucket=bucket
+            a=servers[0],
+            b=servers[1],
+            front=front,
+            story_id=story_id,
+            section_id=section_id,
+            section_path=section_path,
+            topic_path=topic_path,
+            env=env,
+            bucket=bucket,
         )
     redis.Redis.from_url(JOURNEY_REDIS).flushdb()
     if env["DATABASE_URL"].startswith("postgres"):
@@ -150,6 +164,13 @@ def wait_until(check, seconds: float) -> float:
     return time.monotonic() - start
 
 
+def held(reader, url: str, text: str) -> bool:
+    """Whether Varnish holds the page at `url` (a second request is a hit) and it shows `text`."""
+    reader.get(url)
+    status, page, headers = reader.get(url)
+    return status == 200 and headers["X-Cache"] == "hit" and text in page
+
+
 def test_an_editor_on_one_server_and_readers_on_another_see_one_newsroom(site):
     editor = Browser()
     editor.get(f"{site.a}/admin/login/")
@@ -177,6 +198,17 @@ def test_an_editor_on_one_server_and_readers_on_another_see_one_newsroom(site):
     assert status == 200
     assert "Two servers, one newsroom" in page
     assert reader.get(f"{site.front}{story_path}")[2]["X-Cache"] == "hit"
+
+    # A rename in the library (the section's name is in every page's menu) reaches the pages
+    # Varnish holds at once, not after their max-age.
+    shown = [f"{site.front}/", f"{site.front}{story_path}"]
+    assert all(held(reader, url, ">Harbour</a>") for url in shown)
+    section = f"{site.a}/admin/articles/section/{site.section_id}/change/"
+    fields = {**editor.form(section, "section_form"), "name": "Harbour and ports"}
+    assert editor.post(section, fields)[2].endswith("/admin/articles/section/"), "rename refused"
+    for url in shown:
+        status, page, _ = reader.get(url)
+        assert (status, ">Harbour and ports</a>" in page) == (200, True), url
 
     # A photo uploaded through A is in the bucket: B's desk shows it from there.
     add = f"{site.a}/admin/articles/photo/add/"
@@ -223,6 +255,11 @@ def test_an_editor_on_one_server_and_readers_on_another_see_one_newsroom(site):
     for server in (site.a, site.b):
         assert f"/{site.bucket}/renditions/photos/" in reader.get(f"{server}{story_path}")[1]
 
+    # Varnish holds the story and every list showing it: the home page, its section, its topic.
+    listings = [f"{site.front}{path}" for path in ("/", site.section_path, site.topic_path)]
+    assert held(reader, f"{site.front}{story_path}", "Two servers, one newsroom")
+    assert all(held(reader, url, "Two servers, one newsroom") for url in listings)
+
     # A kill through B: A stops showing the story at once, and so does the front page.
     kill = f"{site.b}/admin/articles/article/{site.story_id}/kill/"
     editor.get(kill)
@@ -230,3 +267,7 @@ def test_an_editor_on_one_server_and_readers_on_another_see_one_newsroom(site):
     assert status == 200
     assert reader.get(f"{site.a}{story_path}")[0] in (404, 410)
     assert "Two servers, one newsroom" not in reader.get(f"{site.a}/")[1]
+    # And Varnish: the kill left it before the editor saw the answer, not after a max-age.
+    assert reader.get(f"{site.front}{story_path}")[0] in (404, 410)
+    for url in listings:
+        assert "Two servers, one newsroom" not in reader.get(url)[1], url

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from articles.cache import pages
 from tests.support.services import varnish
 
 
@@ -140,3 +141,21 @@ def test_an_expired_page_is_served_stale_while_one_request_refreshes_it(front, b
         body = request(front, "/short/")[1]
     assert body != first
     assert renders(backend, "/short/") == 2  # one refresh, however many readers asked
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hard", [True, False], ids=["removal", "rename"])
+def test_a_site_wide_change_purges_every_page_once_committed(
+    front, backend, settings, django_capture_on_commit_callbacks, hard
+):
+    """A rename or removal in the library moves the page cache's site-wide generation
+    (`pages.bump()`); Varnish holds the same pages, tagged with the story's keys or none."""
+    settings.NEWSROOM_PURGE = {"BACKEND": "varnish", "VARNISH_URLS": [front]}
+    shown = ["/story-one/", "/story-two/", "/untagged/"]
+    for path in shown:
+        request(front, path)
+    with django_capture_on_commit_callbacks(execute=True):
+        pages.bump(hard=hard)
+        # Not before the change is committed: a refetch would render the old names again.
+        assert [request(front, path)[0].getheader("X-Cache") for path in shown] == ["hit"] * 3
+    assert [request(front, path)[0].getheader("X-Cache") for path in shown] == ["miss"] * 3

@@ -120,7 +120,10 @@ def came_due(values: dict) -> bool:
 
 
 def bump(*, hard: bool = False) -> None:
-    """Move the site-wide generation now: every cached page is refreshed before it is served."""
+    """Move the site-wide generation now: every cached page is refreshed before it is served,
+    here and in the cache in front (Varnish or the CDN), which holds the same pages."""
+    from articles.cache import purge
+
     try:
         for key in (HARD_KEY, SOFT_KEY) if hard else (SOFT_KEY,):
             try:
@@ -131,6 +134,9 @@ def bump(*, hard: bool = False) -> None:
         logger.exception("Page cache: could not record a change; pages may be stale.")
     invalidate.bump_keys([])  # moves the sequence: pages mid-render are not stored
     record_next_due()
+    # Once the change is committed (at once if it already is), or the cache in front could
+    # fetch the old page again; hard in the request, soft through the worker, as for keys.
+    transaction.on_commit(lambda: invalidate.purge_in_front([purge.EVERYTHING], hard=hard))
 
 
 # One Redis client per cache backend object, kept for the life of the process.

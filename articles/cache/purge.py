@@ -10,6 +10,11 @@ in front is purged is a setting, `NEWSROOM_PURGE["BACKEND"]`:
 - `cloudflare`: the purge-by-tag API, keys copied to the `Cache-Tag` header (comma-separated).
 - empty: nothing in front; nothing to purge.
 
+A site-wide change (`articles/cache/pages.py:bump()`: a rename or removal in the library, a
+front or a photo's rights coming due, a rewrite of the archive) purges `EVERYTHING`: Varnish
+tags every object it keeps with that key too (default.vcl), so one xkey purge empties it;
+Fastly and Cloudflare get their purge-all call instead.
+
 `purge_keys()` raises PurgeError when a cache could not be told, so the task that calls it
 (articles/tasks.py) retries with backoff and, in the end, lists the failure on the desk.
 """
@@ -30,6 +35,9 @@ TIMEOUT_SECONDS = 5
 BATCH = {"varnish": 100, "fastly": 256, "cloudflare": 30}
 # The response header each backend reads, and how it separates keys.
 HEADERS = {"fastly": ("Surrogate-Key", " "), "cloudflare": ("Cache-Tag", ",")}
+# Named with the other keys, it stands for every page: after a site-wide change, no page in
+# front may be trusted, whatever keys it carries (or none, as a 404 or a page of the desk's).
+EVERYTHING = "everything"
 
 
 class PurgeError(Exception):
@@ -87,16 +95,46 @@ def _cloudflare(keys: list[str], options: dict) -> Iterator[urllib.request.Reque
     )
 
 
+def _fastly_all(options: dict) -> Iterator[urllib.request.Request]:
+    yield urllib.request.Request(
+        f"{options['API_URL']}/service/{options['FASTLY_SERVICE_ID']}/purge_all",
+        method="POST",
+        headers={"Fastly-Key": options["API_TOKEN"], "Accept": "application/json"},
+    )
+
+
+def _cloudflare_all(options: dict) -> Iterator[urllib.request.Request]:
+    yield urllib.request.Request(
+        f"{options['API_URL']}/zones/{options['CLOUDFLARE_ZONE_ID']}/purge_cache",
+        method="POST",
+        data=json.dumps({"purge_everything": True}).encode(),
+        headers={
+            "Authorization": f"Bearer {options['API_TOKEN']}",
+            "Content-Type": "application/json",
+        },
+    )
+
+
 REQUESTS = {"varnish": _varnish, "fastly": _fastly, "cloudflare": _cloudflare}
+# Varnish has none: every object it keeps carries EVERYTHING as a key.
+PURGE_ALL = {"fastly": _fastly_all, "cloudflare": _cloudflare_all}
 
 
 def purge_keys(keys: Iterable[str]) -> None:
-    """Drop every cached response tagged with any of `keys` from the cache in front."""
+    """Drop every cached response tagged with any of `keys` from the cache in front
+    (every response, if `keys` holds EVERYTHING)."""
     options = config()
     backend = options.get("BACKEND", "")
     keys = sorted(set(keys))
     if not backend or not keys:
         return
+    if EVERYTHING in keys:
+        keys = [EVERYTHING]  # the rest go with it
+        if backend in PURGE_ALL:
+            for request in PURGE_ALL[backend](options):
+                _send(request)
+            logger.info("Purged everything from %s", backend)
+            return
     for batch in _batches(keys, BATCH[backend]):
         for request in REQUESTS[backend](batch, options):
             _send(request)

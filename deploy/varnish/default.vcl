@@ -9,6 +9,8 @@
 # - Every response names what it shows in `xkey` (story-12, topic-3, front-home...);
 #   `PURGE /` with `xkey-purge: story-12 front-home` from an app server drops those pages
 #   at once (articles/cache/purge.py). Purges from anywhere else are refused.
+# - Every object kept here also carries the key `everything`: a site-wide change (a rename or
+#   removal in the library, a front coming due) purges `everything`, whatever each page names.
 #
 # backends.vcl (found on vcl_path) names the app servers, the `purgers` ACL and the director:
 # deploy/varnish/backends.vcl is the example to copy.
@@ -57,6 +59,13 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    # The key a site-wide purge names (articles/cache/purge.py: EVERYTHING), on every object,
+    # tagged by the site or not (a 404, say).
+    if (beresp.http.xkey) {
+        set beresp.http.xkey = beresp.http.xkey + " everything";
+    } else {
+        set beresp.http.xkey = "everything";
+    }
     # Only what the site marked public is kept: no cookie, no private page, no guessing.
     if (beresp.http.Set-Cookie
         || !beresp.http.Cache-Control
