@@ -82,7 +82,9 @@ def centre_colour(url: str) -> tuple[int, int, int]:
 
 
 def nearest(colour) -> tuple[int, int, int]:
-    return min((RED, GREEN, BLUE), key=lambda c: sum((a - b) ** 2 for a, b in zip(c, colour)))
+    return min(
+        (RED, GREEN, BLUE), key=lambda c: sum((a - b) ** 2 for a, b in zip(c, colour, strict=True))
+    )
 
 
 @pytest.mark.parametrize(("focal_x", "colour"), [(0.05, RED), (0.5, GREEN), (0.95, BLUE)])
