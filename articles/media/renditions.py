@@ -213,7 +213,9 @@ def make_ahead(photo) -> None:
 
     Called whenever a library picture is stored (`fields.LibraryImageField`) and when an
     editor moves the focal point. The photo is read again when the transaction commits: a
-    picture stored before its row (`image.save(..., save=False)`) has its key by then.
+    picture stored before its row (`image.save(..., save=False)`) has its key by then. One
+    stored that way outside any transaction (bulk archive scripts) is not queued; its pages
+    make what they need on request, the fallback.
     """
     from articles import tasks  # the worker's module imports the models, which import this
 
