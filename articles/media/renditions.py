@@ -154,7 +154,7 @@ class CropSpec(RenditionSpec):
         return [Transpose(), FocalCrop(*self.size, focal), WithoutMetadata()]
 
     def get_hash(self):
-        # Rounded as the desk shows it: the same point always gives the same name.
+        # Rounded: points that differ by less than a pixel share a name (and a file).
         focal_x, focal_y = focal_point(getattr(self.source, "instance", None))
         key = f"{self.source.name}|{self.settings_hash}|{focal_x:.4f},{focal_y:.4f}"
         return hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
