@@ -6,6 +6,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
+from imagekit import hashers
+from imagekit.cachefiles import ImageCacheFile
+from imagekit.processors import ResizeToFill, Transpose
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -117,6 +120,28 @@ def test_a_moved_focal_point_gives_the_crops_new_urls_and_keeps_the_resized_ones
     # The same point again names the same files: nothing is made twice.
     again = Photo.objects.get(pk=photo.pk)
     assert renditions.crop(again, "16x9").url == renditions.crop(photo, "16x9").url
+
+
+def test_a_photo_at_the_centre_keeps_the_crop_names_it_had_before_focal_points():
+    # How the crops were specified before: resized to fill, cut around the centre.
+    photo = PhotoFactory()
+    for ratio, (width, height) in renditions.CROPS.items():
+        processors = [Transpose(), ResizeToFill(width, height), renditions.WithoutMetadata()]
+        options = {"quality": 82}
+        before = type(
+            "Before",
+            (renditions.RenditionSpec,),
+            {
+                "processors": processors,
+                "format": "JPEG",
+                "options": options,
+                "settings_hash": hashers.pickle([processors, "JPEG", options, True]),
+            },
+        )
+        now = renditions.CROP_SPECS[ratio]
+        assert ImageCacheFile(now(source=photo.image)).name == (
+            ImageCacheFile(before(source=photo.image)).name
+        )
 
 
 def test_story_cards_frame_a_tall_picture_around_its_focal_point():

@@ -138,30 +138,50 @@ class FocalCrop:
         return image.crop(box).resize((self.width, self.height), Image.Resampling.LANCZOS)
 
 
+CENTRE = (0.5, 0.5)
+
+
 def focal_point(photo) -> tuple[float, float]:
     """The photo's focal point; the centre for a picture that is not a library photo's."""
-    return (getattr(photo, "focal_x", 0.5), getattr(photo, "focal_y", 0.5))
+    return (getattr(photo, "focal_x", CENTRE[0]), getattr(photo, "focal_y", CENTRE[1]))
 
 
 class CropSpec(RenditionSpec):
-    """A crop of a library photo: its processors and file name follow the photo's focal point."""
+    """A crop of a library photo: its processors and file name follow the photo's focal point.
+
+    At the centre (every photo until an editor moves its point) a crop is made and named as
+    before focal points existed, so those files and the URLs crawlers and social cards hold
+    stay as they are.
+    """
 
     size = (0, 0)
+    centred: list = []  # the processors of a crop around the centre
+    centred_hash = ""
+
+    def _focal(self) -> tuple[float, float]:
+        # Rounded: points that differ by less than a pixel share a name (and a file).
+        focal_x, focal_y = focal_point(getattr(self.source, "instance", None))
+        return round(focal_x, 4), round(focal_y, 4)
 
     @property
     def processors(self):
-        focal = focal_point(getattr(self.source, "instance", None))
+        focal = self._focal()
+        if focal == CENTRE:
+            return self.centred
         return [Transpose(), FocalCrop(*self.size, focal), WithoutMetadata()]
 
     def get_hash(self):
-        # Rounded: points that differ by less than a pixel share a name (and a file).
-        focal_x, focal_y = focal_point(getattr(self.source, "instance", None))
-        key = f"{self.source.name}|{self.settings_hash}|{focal_x:.4f},{focal_y:.4f}"
+        focal = self._focal()
+        if focal == CENTRE:
+            key = f"{self.source.name}|{self.centred_hash}"
+        else:
+            key = f"{self.source.name}|{self.settings_hash}|{focal[0]:.4f},{focal[1]:.4f}"
         return hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
 
 
 def _crop_spec(ratio: str, width: int, height: int) -> type[ImageSpec]:
     options = {"quality": 82}
+    centred = [Transpose(), ResizeToFill(width, height), WithoutMetadata()]
     spec = type(
         f"Crop{ratio}",
         (CropSpec,),
@@ -169,6 +189,8 @@ def _crop_spec(ratio: str, width: int, height: int) -> type[ImageSpec]:
             "size": (width, height),
             "format": "JPEG",
             "options": options,
+            "centred": centred,
+            "centred_hash": hashers.pickle([centred, "JPEG", options, True]),
             # "focal" names the version of the cropping rule, so a change to it moves names.
             "settings_hash": hashers.pickle(["focal", width, height, "JPEG", options, True]),
         },
