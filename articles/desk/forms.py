@@ -149,6 +149,9 @@ class HttpsURLField(forms.URLField):
         super().__init__(assume_scheme="https", **kwargs)
 
 
+FOCAL_POINT_FIELDS = ("focal_x", "focal_y")
+
+
 class PhotoForm(StoredUploadsForm):
     """A library photo. Caption, credit and terms the editor leaves empty come from the file.
 
@@ -167,8 +170,31 @@ class PhotoForm(StoredUploadsForm):
             "copyright_holder",
             "licence_url",
             "rights_expire_at",
+            "focal_x",
+            "focal_y",
         ]
         field_classes = {"licence_url": HttpsURLField}
+        widgets = {
+            name: forms.NumberInput(attrs={"min": "0", "max": "1", "step": "0.001"})
+            for name in FOCAL_POINT_FIELDS
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in FOCAL_POINT_FIELDS:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def _focal(self, name: str) -> float:
+        # Left out (a form posted by a script, an upload page without them): unchanged.
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
+
+    def clean_focal_x(self):
+        return self._focal("focal_x")
+
+    def clean_focal_y(self):
+        return self._focal("focal_y")
 
     def clean(self):
         cleaned_data = super().clean()

@@ -84,6 +84,7 @@ class PhotoAdmin(LibraryAdmin):
     fields = [
         "image",
         "preview_large",
+        ("focal_x", "focal_y"),
         ("width", "height"),
         "caption",
         "credit",
@@ -93,6 +94,12 @@ class PhotoAdmin(LibraryAdmin):
         "rights_expire_at",
         ("uploaded_by", "uploaded_at"),
     ]
+
+    class Media:
+        # Sets the focal point from a click on the preview; the two number fields are the
+        # keyboard's (and a browser without scripts') way to set it.
+        js = ["js/desk-focal-point.js"]
+        css = {"all": ["css/desk.css"]}
 
     def get_queryset(self, request):
         # Also what the story form's photo autocomplete offers.
@@ -115,12 +122,16 @@ class PhotoAdmin(LibraryAdmin):
             obj.uploaded_by = request.user
         new_picture = "image" in form.changed_data and obj.image
         replaced = Photo.objects.filter(pk=obj.pk).first() if change and new_picture else None
-        if new_picture:
+        # A moved focal point names new crops (renditions.CropSpec): the worker makes them.
+        before = (form.initial.get("focal_x"), form.initial.get("focal_y"))
+        refocused = bool(change and obj.image) and before != (obj.focal_x, obj.focal_y)
+        if new_picture or refocused:
             # Readers see the sizes the worker has made so far; none is made on their request.
             obj.renditions_ready = False
         super().save_model(request, obj, form, change)
-        if new_picture:
-            tasks.enqueue_on_commit(tasks.make_renditions, obj.pk, obj.image.name)
+        # A new picture has its renditions queued as it is stored (fields.LibraryImageField).
+        if refocused and not new_picture:
+            renditions.make_ahead(obj)
         if replaced is not None and replaced.image:
             remove_files_on_commit(replaced)
 
@@ -140,7 +151,21 @@ class PhotoAdmin(LibraryAdmin):
 
     @admin.display(description="Preview")
     def preview_large(self, photo):
-        return thumbnail(photo, width=480) if photo.pk else "—"
+        if not photo.pk:
+            return "—"
+        preview = thumbnail(photo, width=480)
+        if not photo.image or not photo.width or photo.rights_have_expired:
+            return preview
+        # desk-focal-point.js turns a click on the picture into the two fields' fractions and
+        # shows the marker; without it the fields alone set the point.
+        return format_html(
+            '<div class="nr-focal" data-focal-picker>{}'
+            '<span class="nr-focal__marker" aria-hidden="true" hidden></span></div>'
+            '<div class="help">{}</div>',
+            preview,
+            "Click on the picture's subject, or fill in the two fields below, to set the focal "
+            "point: every crop of this photo keeps it in frame (0.5 and 0.5 is the centre).",
+        )
 
     @admin.display(description="Caption", ordering="caption")
     def caption_text(self, photo):

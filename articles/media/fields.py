@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from PIL import ExifTags, Image
 
-from articles.media import uploads
+from articles.media import renditions, uploads
 
 
 class PictureFieldFile(ImageFieldFile):
@@ -82,3 +82,17 @@ class UprightImageField(PictureField):
     """
 
     attr_class = UprightImageFieldFile
+
+
+class LibraryImageFieldFile(UprightImageFieldFile):
+    def save(self, name, content, save=True):
+        super().save(name, content, save)
+        # Whatever the path (the desk, the wire, the demo, a script), a picture entering the
+        # library has its renditions made by the worker, not on the first reader's request.
+        renditions.make_ahead(self.instance)
+
+
+class LibraryImageField(UprightImageField):
+    """A library photo's picture: upright, stripped, and its renditions made ahead of readers."""
+
+    attr_class = LibraryImageFieldFile

@@ -5,15 +5,24 @@ of metadata (`WithoutMetadata`, also for originals stored before uploads were st
 readers are only ever sent renditions, never the uploaded original. Sizes are
 worked out from the photo's stored (upright) width and height, so building a `<picture>`
 touches neither the database nor the disk once a rendition exists.
+
+Crops (16:9, 4:3, 1:1) keep the photo's focal point in frame, as near their centre as the
+picture allows (`focal_box`); the point is part of a crop's file name, so moving it gives new
+URLs and no browser or cache keeps the old crop. Story cards crop in CSS (3:2,
+`object-fit: cover`) and get the same framing as an `object-position` class (`card_focus`).
+A picture entering the library, or a moved focal point, has its renditions made by the task
+worker (`make_ahead`); a size that does not exist yet is made on request only as a fallback.
 """
 
 import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.db import transaction
 from imagekit import ImageSpec, hashers, register
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFill, ResizeToFit, Transpose
+from PIL import Image
 
 from articles.media.uploads import STORAGE_ERRORS
 
@@ -98,12 +107,104 @@ PortraitSpec = _spec(
     82,
 )
 
-CROP_SPECS = {
-    ratio: _spec(
-        f"Crop{ratio}", [Transpose(), ResizeToFill(width, height), WithoutMetadata()], "JPEG", 82
+
+def focal_box(
+    width: int, height: int, ratio: tuple[int, int], focal: tuple[float, float]
+) -> tuple[int, int, int, int]:
+    """The largest `ratio` box inside a `width` x `height` picture, centred on the focal point
+    as far as the picture's edges allow: (left, top, right, bottom) in pixels.
+
+    A point near an edge cannot be centred without leaving the picture, so the box stops at
+    that edge instead; the point is then off-centre but always inside.
+    """
+    ratio_w, ratio_h = ratio
+    if width * ratio_h > height * ratio_w:  # wider than the crop: the sides go
+        box_w, box_h = max(1, min(width, round(height * ratio_w / ratio_h))), height
+    else:  # taller (or the same shape): top and bottom go
+        box_w, box_h = width, max(1, min(height, round(width * ratio_h / ratio_w)))
+    left = min(max(round(focal[0] * width - box_w / 2), 0), width - box_w)
+    top = min(max(round(focal[1] * height - box_h / 2), 0), height - box_h)
+    return left, top, left + box_w, top + box_h
+
+
+class FocalCrop:
+    """Cut the `width` x `height` shape around the focal point, then scale to that size."""
+
+    def __init__(self, width: int, height: int, focal: tuple[float, float]):
+        self.width, self.height, self.focal = width, height, focal
+
+    def process(self, image):
+        box = focal_box(image.width, image.height, (self.width, self.height), self.focal)
+        return image.crop(box).resize((self.width, self.height), Image.Resampling.LANCZOS)
+
+
+CENTRE = (0.5, 0.5)
+
+
+def focal_point(photo) -> tuple[float, float]:
+    """The photo's focal point; the centre for a picture that is not a library photo's."""
+    return (getattr(photo, "focal_x", CENTRE[0]), getattr(photo, "focal_y", CENTRE[1]))
+
+
+class CropSpec(RenditionSpec):
+    """A crop of a library photo: its processors and file name follow the photo's focal point.
+
+    At the centre (every photo until an editor moves its point) a crop is made and named as
+    before focal points existed, so those files and the URLs crawlers and social cards hold
+    stay as they are.
+    """
+
+    size = (0, 0)
+    centred: list = []  # the processors of a crop around the centre
+    centred_hash = ""
+
+    def _focal(self) -> tuple[float, float]:
+        # Rounded: points that differ by less than a pixel share a name (and a file).
+        focal_x, focal_y = focal_point(getattr(self.source, "instance", None))
+        return round(focal_x, 4), round(focal_y, 4)
+
+    @property
+    def processors(self):
+        focal = self._focal()
+        if focal == CENTRE:
+            return self.centred
+        return [Transpose(), FocalCrop(*self.size, focal), WithoutMetadata()]
+
+    def get_hash(self):
+        focal = self._focal()
+        if focal == CENTRE:
+            key = f"{self.source.name}|{self.centred_hash}"
+        else:
+            key = f"{self.source.name}|{self.settings_hash}|{focal[0]:.4f},{focal[1]:.4f}"
+        return hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
+
+
+def _crop_spec(ratio: str, width: int, height: int) -> type[ImageSpec]:
+    options = {"quality": 82}
+    centred = [Transpose(), ResizeToFill(width, height), WithoutMetadata()]
+    spec = type(
+        f"Crop{ratio}",
+        (CropSpec,),
+        {
+            "size": (width, height),
+            "format": "JPEG",
+            "options": options,
+            "centred": centred,
+            "centred_hash": hashers.pickle([centred, "JPEG", options, True]),
+            # "focal" names the version of the cropping rule, so a change to it moves names.
+            "settings_hash": hashers.pickle(["focal", width, height, "JPEG", options, True]),
+        },
     )
-    for ratio, (width, height) in CROPS.items()
-}
+    register.generator(f"articles:Crop{ratio}", spec)
+    return spec
+
+
+CROP_SPECS = {ratio: _crop_spec(ratio, width, height) for ratio, (width, height) in CROPS.items()}
+
+# Story cards show every picture in a 3:2 frame (`.card__photo img` in static/css/site.css).
+CARD_RATIO = (3, 2)
+# `object-position` comes as classes (the CSP allows no style attribute): every 5 per cent.
+CARD_FOCUS_STEP = 5
 
 
 @dataclass(frozen=True)
@@ -127,6 +228,24 @@ def every_spec(photo) -> list[type[ImageSpec]]:
     widths = _widths_for(photo, WIDTHS) if photo.width else list(WIDTHS)
     by_width = [WIDTH_SPECS[(width, key)] for width in widths for key in FORMATS]
     return [*by_width, *CROP_SPECS.values()]
+
+
+def make_ahead(photo) -> None:
+    """Have the worker make `photo`'s renditions once the current transaction commits.
+
+    Called whenever a library picture is stored (`fields.LibraryImageField`) and when an
+    editor moves the focal point. The photo is read again when the transaction commits: a
+    picture stored before its row (`image.save(..., save=False)`) has its key by then. One
+    stored that way outside any transaction (bulk archive scripts) is not queued; its pages
+    make what they need on request, the fallback.
+    """
+    from articles import tasks  # the worker's module imports the models, which import this
+
+    def queue():
+        if photo.pk and photo.image:
+            tasks.enqueue(tasks.make_renditions, photo.pk, photo.image.name)
+
+    transaction.on_commit(queue)
 
 
 def make_all(photo) -> None:
@@ -192,6 +311,27 @@ def crop(photo, ratio: str) -> Rendition:
     return Rendition(_url(CROP_SPECS[ratio], photo), width, height, "image/jpeg")
 
 
+def card_focus(photo) -> str:
+    """Classes that frame `photo` in a story card's 3:2 box around its focal point.
+
+    `object-position: X%` lines up the picture's X% with the box's X%, so the percentage is
+    where the focal box starts within the room the picture has to move, not the point itself.
+    """
+    if not photo.width or not photo.height:
+        return ""
+    left, top, right, bottom = focal_box(photo.width, photo.height, CARD_RATIO, focal_point(photo))
+
+    def percent(start: int, size: int, room: int) -> int:
+        share = start / (room - size) if room > size else 0.5
+        return round(share * 100 / CARD_FOCUS_STEP) * CARD_FOCUS_STEP
+
+    across = percent(left, right - left, photo.width)
+    down = percent(top, bottom - top, photo.height)
+    if across == down == 50:
+        return ""  # the stylesheet's default
+    return f"focus-x-{across} focus-y-{down}"
+
+
 def portrait(image_file) -> str | None:
     """The URL of a square portrait rendition, or None when there is no readable file."""
     if not image_file:
@@ -233,4 +373,5 @@ def picture(photo, widths=WIDTHS) -> dict | None:
         "src": fallback[-1].url,
         "width": fallback[-1].width,
         "height": fallback[-1].height,
+        "focus": card_focus(photo),
     }

@@ -2,12 +2,12 @@ from datetime import timedelta
 
 import reversion
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 
-from articles.media.fields import UprightImageField
+from articles.media.fields import LibraryImageField
 from articles.media.uploads import random_name
 
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
@@ -54,7 +54,7 @@ class PhotoQuerySet(models.QuerySet):
 class Photo(models.Model):
     """A picture in the photo library, reusable across stories."""
 
-    image = UprightImageField(
+    image = LibraryImageField(
         upload_to=photo_upload_to,
         width_field="width",
         height_field="height",
@@ -86,6 +86,20 @@ class Photo(models.Model):
         blank=True,
         help_text="From this time readers no longer see the picture. Empty: no end.",
     )
+    # Where the picture's subject is, as fractions of its upright width and height from the
+    # top left: every crop (articles/media/renditions.py) keeps this point in its frame.
+    focal_x = models.FloatField(
+        "focal point, across",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the left edge, 1 the right edge. Click on the preview to set it.",
+    )
+    focal_y = models.FloatField(
+        "focal point, down",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the top edge, 1 the bottom edge.",
+    )
     # False from an upload until the worker has made every rendition (articles/tasks.py);
     # meanwhile pages show the sizes that exist and never make one on a reader's request.
     renditions_ready = models.BooleanField(default=True, editable=False)
@@ -99,6 +113,14 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{axis}__gte": 0, f"{axis}__lte": 1}),
+                name=f"photo_{axis}_inside",
+                violation_error_message="The focal point must lie inside the picture (0 to 1).",
+            )
+            for axis in ("focal_x", "focal_y")
+        ]
 
     def __str__(self):
         text = self.caption or self.alt_text or "Untitled photo"
