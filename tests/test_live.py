@@ -281,10 +281,11 @@ def test_a_reporters_update_waits_for_an_editor_before_readers_see_it(
     story = live_story()
     client.force_login(reporter)
     # Even a crafted form asking for approval stays submitted.
-    response = desk_post_update(client, story, "Bridge closed", status="approved")
+    response = desk_post_update(client, story, "Bridge closed", status="approved", pinned="on")
     assert response.status_code == 302, response.content
     update = LiveUpdate.objects.get()
     assert (update.status, update.created_by) == (LiveUpdate.Status.SUBMITTED, reporter)
+    assert not update.pinned
     assert not update.is_public()
     # The reporter cannot approve it.
     client.post(
@@ -400,3 +401,13 @@ def test_an_ordinary_story_has_no_updates_feed(client):
     story = ArticleFactory(published=True)
     assertNotContains(client.get(story.get_absolute_url()), "updates/feed/")
     assert client.get(f"{story.get_absolute_url()}updates/feed/").status_code == 404
+
+
+def test_the_updates_feed_costs_the_same_queries_however_many_updates(
+    client, django_assert_max_num_queries
+):
+    story = live_story()
+    for minutes in range(12):
+        post(story, f"Update {minutes}", minutes, contributor=ContributorFactory())
+    with django_assert_max_num_queries(2):
+        assert client.get(f"{story.get_absolute_url()}updates/feed/").status_code == 200

@@ -23,23 +23,26 @@ def live_update_form(user, base=forms.ModelForm):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             status = self.fields.get("status")
-            if status is None:
-                return
             if approver:
                 # An editor's new update goes to readers unless they hold it back.
-                if self.instance.pk is None:
+                if status is not None and self.instance.pk is None:
                     status.initial = LiveUpdate.Status.APPROVED
-            else:
+                return
+            # Approving and pinning are the editors' (pinning places an update above theirs).
+            if status is not None:
                 status.disabled = True
                 status.help_text = "An editor approves it before readers see it."
+            if "pinned" in self.fields:
+                self.fields["pinned"].disabled = True
 
         def save(self, commit=True):
             update = self.instance
             if update.pk is None:
                 update.created_by = user
             if not approver:
-                # Checked here as well as on the field: a crafted POST cannot approve.
+                # Checked here as well as on the fields: a crafted POST cannot approve or pin.
                 update.status = LiveUpdate.Status.SUBMITTED
+                update.pinned = False
             elif update.is_public() and update.approved_by_id is None:
                 update.approved_by = user
             return super().save(commit)
