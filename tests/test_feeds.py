@@ -123,6 +123,10 @@ def test_a_control_character_from_wire_copy_does_not_break_the_feeds(client, db)
     )
 
 
+def feed_text(client, url):
+    return client.get(url).content.decode()
+
+
 def photo_block(photo):
     return f'<figure data-block="photo" data-photo="{photo.pk}"></figure>'
 
@@ -134,8 +138,10 @@ def test_photos_placed_in_a_storys_text_go_out_as_media(client, url):
     ids = ",".join(str(photo.pk) for photo in gallery)
     ArticleFactory(
         published=True,
-        body=f"<p>Opening.</p>{photo_block(placed)}"
-        f'<figure data-block="gallery" data-photos="{ids}"></figure>',
+        body=f'<p>Opening.</p><figure data-block="photo" data-photo="{placed.pk}" '
+        'data-caption="At the dam on Tuesday" data-credit="Pool"></figure>'
+        f'<figure data-block="gallery" data-photos="{ids}"></figure>'
+        f"{photo_block(gallery[0])}",
     )
     _, feed = parse(client, url)
     (entry,) = feed.entries
@@ -145,7 +151,10 @@ def test_photos_placed_in_a_storys_text_go_out_as_media(client, url):
         assert item["url"].startswith("http://testserver/media/renditions/")
         assert item["type"] == "image/jpeg"
         assert (item["width"], item["height"]) == (str(photo.width), str(photo.height))
-    assert entry.media_credit[0]["content"] == "Yonhap"
+    # Each photo once, with the caption and credit the story gives it where it does.
+    assert [credit["content"] for credit in entry.media_credit] == ["Pool", "Yonhap", "Yonhap"]
+    assert "At the dam on Tuesday" in feed_text(client, url)
+    assert "Rescuers at the dam" not in feed_text(client, url)
 
 
 def test_a_photo_readers_may_not_see_stays_out_of_the_feed(client):

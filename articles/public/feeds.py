@@ -53,28 +53,39 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
-def body_photo_ids(body: str) -> list[int]:
-    """The ids of the photos placed in a text (photo and gallery blocks), in order, once each."""
-    ids: list[int] = []
+def body_photos(body: str) -> dict[int, dict[str, str]]:
+    """The photos placed in a text (photo and gallery blocks), in order, once each, by id, with
+    the caption and credit a photo block gives them for this story (empty: the library's)."""
+    placed: dict[int, dict[str, str]] = {}
     for block in blocks_in(body):
         if block.get("block") == "photo" and block.get("photo"):
-            ids.append(int(block["photo"]))
+            override = {"caption": block.get("caption", ""), "credit": block.get("credit", "")}
+            placed.setdefault(int(block["photo"]), override)
         elif block.get("block") == "gallery" and block.get("photos"):
-            ids.extend(int(pk) for pk in block["photos"].split(","))
-    return list(dict.fromkeys(ids))
+            for pk in block["photos"].split(","):
+                placed.setdefault(int(pk), {})
+    return placed
 
 
 def attach_body_photos(items) -> None:
     """Give each item (a story or a live update) `feed_photos`: the photos placed in its text
-    that readers may see, in one query for all of them."""
-    wanted = {item.pk: body_photo_ids(item.body) for item in items}
-    every_id = {pk for ids in wanted.values() for pk in ids}
+    that readers may see, as (photo, caption, credit), in one query for all of them."""
+    wanted = {item.pk: body_photos(item.body) for item in items}
+    every_id = {pk for placed in wanted.values() for pk in placed}
     photos = Photo.objects.with_image().in_bulk(every_id) if every_id else {}
     for item in items:
-        item.feed_photos = [photos[pk] for pk in wanted[item.pk] if pk in photos]
+        item.feed_photos = [
+            (
+                photos[pk],
+                override.get("caption") or photos[pk].caption,
+                override.get("credit") or photos[pk].credit,
+            )
+            for pk, override in wanted[item.pk].items()
+            if pk in photos
+        ]
 
 
-def photo_media(photo, caption: str = "") -> dict | None:
+def photo_media(photo, caption: str = "", credit: str = "") -> dict | None:
     """A photo as a feed's media: its widest rendition, with caption and credit."""
     # A photo whose size was never stored cannot be given renditions (as on the pages).
     if not photo.width or not photo.height:
@@ -89,7 +100,7 @@ def photo_media(photo, caption: str = "") -> dict | None:
         "width": image.width,
         "height": image.height,
         "description": xml_text(caption),
-        "credit": xml_text(photo.credit),
+        "credit": xml_text(credit),
     }
 
 
@@ -97,10 +108,12 @@ def media_of(lead=None, placed=()) -> list[dict]:
     """The media of an entry: the lead photo (a placement), then the photos in the text."""
     found = []
     if lead is not None:
-        found.append((lead.photo, lead.caption))
-    seen = {photo.pk for photo, _ in found}
-    found += [(photo, photo.caption) for photo in placed if photo.pk not in seen]
-    return [media for photo, caption in found if (media := photo_media(photo, caption))]
+        found.append((lead.photo, lead.caption, lead.photo.credit))
+    seen = {lead.photo.pk} if lead is not None else set()
+    found += [item for item in placed if item[0].pk not in seen]
+    return [
+        media for photo, caption, credit in found if (media := photo_media(photo, caption, credit))
+    ]
 
 
 def _add_media(handler, feed, item):
