@@ -1,11 +1,15 @@
 import html
+from datetime import timedelta
 
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from articles.models import Photo
-from tests.support.factories import ArticleFactory
+from tests.support.factories import ArticleFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +121,56 @@ def test_a_control_character_from_wire_copy_does_not_break_the_feeds(client, db)
     assert (
         b"<news:title>Markets open higher</news:title>" in client.get("/sitemap-news.xml").content
     )
+
+
+def feed_text(client, url):
+    return client.get(url).content.decode()
+
+
+def photo_block(photo):
+    return f'<figure data-block="photo" data-photo="{photo.pk}"></figure>'
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_photos_placed_in_a_storys_text_go_out_as_media(client, url):
+    placed = PhotoFactory(caption="Rescuers at the dam", credit="Yonhap")
+    gallery = PhotoFactory.create_batch(2)
+    ids = ",".join(str(photo.pk) for photo in gallery)
+    ArticleFactory(
+        published=True,
+        body=f'<p>Opening.</p><figure data-block="photo" data-photo="{placed.pk}" '
+        'data-caption="At the dam on Tuesday" data-credit="Pool"></figure>'
+        f'<figure data-block="gallery" data-photos="{ids}"></figure>'
+        f"{photo_block(gallery[0])}",
+    )
+    _, feed = parse(client, url)
+    (entry,) = feed.entries
+    media = entry.media_content
+    assert len(media) == 3
+    for item, photo in zip(media, [placed, *gallery], strict=True):
+        assert item["url"].startswith("http://testserver/media/renditions/")
+        assert item["type"] == "image/jpeg"
+        assert (item["width"], item["height"]) == (str(photo.width), str(photo.height))
+    # Each photo once, with the caption and credit the story gives it where it does.
+    assert [credit["content"] for credit in entry.media_credit] == ["Pool", "Yonhap", "Yonhap"]
+    assert "At the dam on Tuesday" in feed_text(client, url)
+    assert "Rescuers at the dam" not in feed_text(client, url)
+
+
+def test_a_photo_readers_may_not_see_stays_out_of_the_feed(client):
+    expired = PhotoFactory(rights_expire_at=timezone.now() - timedelta(days=1))
+    ArticleFactory(published=True, body=f"<p>Text.</p>{photo_block(expired)}")
+    _, feed = parse(client, "/feed/")
+    assert "media_content" not in feed.entries[0]
+
+
+def test_body_photos_cost_one_query_for_the_whole_feed(client):
+    ArticleFactory(published=True, body=f"<p>One.</p>{photo_block(PhotoFactory())}")
+    client.get("/feed/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/feed/")
+    for _ in range(5):
+        ArticleFactory(published=True, body=f"<p>More.</p>{photo_block(PhotoFactory())}")
+    with CaptureQueriesContext(connection) as six:
+        client.get("/feed/")
+    assert len(six) == len(one)

@@ -3,12 +3,16 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 from reversion.models import Version
 
 from articles.cache import invalidate
+from articles.cache import pages as page_cache
 from articles.models import Arrangement, Banner, Front
 from tests.support.factories import ArticleFactory, TopicFactory
 
@@ -179,3 +183,27 @@ def test_a_banner_link_off_the_site_or_to_script_is_refused(desk):
     )  # fmt: skip
     assertContains(response, "Use an address starting with https://")
     assert not Banner.objects.exists()
+
+
+def test_a_cached_home_page_switches_to_a_scheduled_front_when_it_comes_due(
+    desk, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    page_cache._local_pages.clear()
+    reader = Client()
+    morning = ArticleFactory(
+        published=True, headline="Morning lead", publish_at=timezone.now() - timedelta(days=2)
+    )
+    ArticleFactory(published=True, headline="Newest story")
+    reader.get("/")  # cached, with nothing known to come due
+    starts = timezone.now() + timedelta(hours=1)
+    form = arrangement_form(Front.objects.home().get(), slots=[("lead", morning)], starts_at=starts)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert desk.post(ADD_URL, form).status_code == 302
+    assert reader.get("/").context["front"].lead.headline == "Newest story"
+    assert reader.get("/")["X-Page-Cache"] == "hit"
+    with time_machine.travel(starts + timedelta(minutes=1)):
+        response = reader.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert response.context["front"].lead == morning

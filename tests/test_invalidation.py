@@ -215,7 +215,9 @@ def test_every_public_response_names_what_it_shows_in_xkey(client, two_desks):
     assert {f"contributor-{contributor.pk}"} <= xkey("/contributors/kim/")
     assert xkey("/feed/") == {"feed"}
     assert xkey("/sitemap.xml") == {"sitemap"}
-    assert xkey("/topics/") == {"topics"}
+    # Every page built on base.html shows the breaking-news banner, or its absence.
+    assert xkey("/topics/") == {"topics", keys.BANNER}
+    assert keys.BANNER in xkey(a.get_absolute_url())
 
 
 def test_keys_for_a_story_name_its_page_and_every_list_it_is_in(two_desks):

@@ -26,6 +26,7 @@ def live_story(**fields):
 
 
 def post(story, headline, minutes_ago, **fields):
+    fields.setdefault("status", LiveUpdate.Status.APPROVED)
     return LiveUpdate.objects.create(
         article=story,
         headline=headline,
@@ -165,3 +166,248 @@ def test_the_demo_has_a_live_story_with_updates(client):
     response = client.get(story.get_absolute_url())
     assertContains(response, "Evacuation orders for coastal Busan")
     assert json_ld(response)["@type"] == "LiveBlogPosting"
+
+
+# The updates fragment the story page polls.
+
+
+def fragment_url(story):
+    return f"{story.get_absolute_url()}updates/"
+
+
+def test_the_page_points_its_script_at_the_updates_fragment(client):
+    story = live_story()
+    response = client.get(story.get_absolute_url())
+    assertContains(response, f'data-live-source="{fragment_url(story)}"')
+    assertContains(response, 'role="status" data-live-announcer')
+
+
+def test_the_fragment_is_the_updates_list_alone_as_the_page_shows_it(client):
+    story = live_story()
+    post(story, "Roads reopen", 30)
+    post(story, "Power restored", 5)
+    response = client.get(fragment_url(story))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="live__list" data-live-list data-live-open>')
+    assert html.index("Power restored") < html.index("Roads reopen")
+    assert "<html" not in html
+    assert "<nav" not in html
+    assert response["X-Robots-Tag"] == "noindex"
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert html.strip() in page
+
+
+def test_the_fragment_of_an_ended_live_file_tells_the_script_to_stop(client):
+    story = live_story(live_ended_at=timezone.now() - timedelta(minutes=1))
+    assertNotContains(client.get(fragment_url(story)), "data-live-open")
+
+
+@pytest.mark.parametrize(
+    "fields", [{"live_started_at": None}, {"published": False}], ids=["ordinary", "draft"]
+)
+def test_no_fragment_for_an_ordinary_or_hidden_story(client, fields):
+    story = ArticleFactory(
+        **{"published": True, "live_started_at": timezone.now(), **fields},
+    )
+    assert client.get(fragment_url(story)).status_code == 404
+
+
+def test_the_fragment_costs_two_queries_however_many_updates(client, django_assert_max_num_queries):
+    story = live_story()
+    for minutes in range(12):
+        post(story, f"Update {minutes}", minutes, contributor=ContributorFactory())
+    with django_assert_max_num_queries(2):
+        assert client.get(fragment_url(story)).status_code == 200
+
+
+def test_the_fragment_is_cached_until_an_update_is_approved(
+    client, settings, editor, django_capture_on_commit_callbacks
+):
+    from articles.cache import pages as page_cache
+
+    settings.PAGE_CACHE_ENABLED = True
+    page_cache._local_pages.clear()
+    story = live_story()
+    post(story, "Roads reopen", 30)
+    waiting = post(story, "Bridge closed", 1, status=LiveUpdate.Status.SUBMITTED)
+    assert client.get(fragment_url(story))["X-Page-Cache"] == "miss"
+    assert client.get(fragment_url(story))["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting.approve(by=editor)
+    response = client.get(fragment_url(story))
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, "Bridge closed")
+    assert f"story-{story.pk}" in response["xkey"].split()
+
+
+# Review: reporters' updates wait for an editor.
+
+
+def desk_post_update(client, story, headline, **extra):
+    now = timezone.localtime()
+    return client.post(
+        "/admin/articles/liveupdate/add/",
+        {
+            "article": story.pk,
+            "headline": headline,
+            "body": f"<p>{headline} text.</p>",
+            "posted_at_0": now.strftime("%Y-%m-%d"),
+            "posted_at_1": now.strftime("%H:%M:%S"),
+            **extra,
+        },
+    )
+
+
+def reader_sees(client, story, headline) -> dict[str, bool]:
+    """Where a reader meets `headline`: the page, the fragment, the feed, the JSON-LD."""
+    page = client.get(story.get_absolute_url())
+    blog = json_ld(page)
+    return {
+        "page": headline in page.content.decode(),
+        "fragment": headline in client.get(fragment_url(story)).content.decode(),
+        "feed": headline in client.get(f"{story.get_absolute_url()}updates/feed/").content.decode(),
+        "json-ld": any(u["headline"] == headline for u in blog["liveBlogUpdate"]),
+    }
+
+
+NOWHERE = {"page": False, "fragment": False, "feed": False, "json-ld": False}
+EVERYWHERE = dict.fromkeys(NOWHERE, True)
+
+
+def test_a_reporters_update_waits_for_an_editor_before_readers_see_it(
+    client, reporter, editor, django_capture_on_commit_callbacks
+):
+    story = live_story()
+    client.force_login(reporter)
+    # Even a crafted form asking for approval stays submitted.
+    response = desk_post_update(client, story, "Bridge closed", status="approved", pinned="on")
+    assert response.status_code == 302, response.content
+    update = LiveUpdate.objects.get()
+    assert (update.status, update.created_by) == (LiveUpdate.Status.SUBMITTED, reporter)
+    assert not update.pinned
+    assert not update.is_public()
+    # The reporter cannot approve it.
+    client.post(
+        "/admin/articles/liveupdate/", {"action": "approve", "_selected_action": [update.pk]}
+    )
+    update.refresh_from_db()
+    assert update.status == LiveUpdate.Status.SUBMITTED
+    client.logout()
+    assert reader_sees(client, story, "Bridge closed") == NOWHERE
+
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/articles/liveupdate/", {"action": "approve", "_selected_action": [update.pk]}
+        )
+    update.refresh_from_db()
+    assert (update.status, update.approved_by) == (LiveUpdate.Status.APPROVED, editor)
+    client.logout()
+    assert reader_sees(client, story, "Bridge closed") == EVERYWHERE
+
+
+def test_an_editors_update_reaches_readers_at_once(client, desk_editor):
+    story = live_story()
+    client.force_login(desk_editor)
+    assert desk_post_update(client, story, "Dam holds", status="approved").status_code == 302
+    update = LiveUpdate.objects.get()
+    assert (update.status, update.approved_by) == (LiveUpdate.Status.APPROVED, desk_editor)
+    client.logout()
+    assert reader_sees(client, story, "Dam holds") == EVERYWHERE
+
+
+def test_the_editors_form_offers_approval_and_the_reporters_does_not(client, reporter, editor):
+    live_story()
+    client.force_login(editor)
+    assertContains(
+        client.get("/admin/articles/liveupdate/add/"),
+        '<option value="approved" selected>',
+    )
+    client.force_login(reporter)
+    response = client.get("/admin/articles/liveupdate/add/")
+    assertContains(response, "An editor approves it before readers see it.")
+    assertNotContains(response, '<option value="approved" selected>')
+
+
+def test_a_reporter_sees_and_edits_only_their_own_waiting_updates(client, reporter, make_user):
+    story = live_story()
+    mine = post(story, "Mine", 3, status=LiveUpdate.Status.SUBMITTED, created_by=reporter)
+    theirs = post(story, "Theirs", 2, status=LiveUpdate.Status.SUBMITTED)
+    approved = post(story, "Approved", 1, created_by=reporter)
+    client.force_login(reporter)
+    listing = client.get("/admin/articles/liveupdate/")
+    assertContains(listing, "Mine")
+    assertNotContains(listing, "Theirs")
+    assert client.get(f"/admin/articles/liveupdate/{mine.pk}/change/").status_code == 200
+    assert client.get(f"/admin/articles/liveupdate/{theirs.pk}/change/").status_code == 302
+    # Once approved, the reporter's own update is the desk's: view only.
+    response = client.get(f"/admin/articles/liveupdate/{approved.pk}/change/")
+    assertNotContains(response, 'name="headline"')
+
+
+def test_the_story_form_gives_editors_each_updates_status(client, editor):
+    story = live_story()
+    client.force_login(editor)
+    form = client.get(f"/admin/articles/article/{story.pk}/change/")
+    assertContains(form, 'name="live_updates-__prefix__-status"')
+
+
+@pytest.mark.parametrize("status", LiveUpdate.Status.values)
+def test_which_updates_readers_see_is_one_rule_and_its_twin_agrees(status):
+    update = post(live_story(), "Either", 1, status=status)
+    assert LiveUpdate.objects.public().filter(pk=update.pk).exists() == update.is_public()
+    assert update.is_public() == (status == LiveUpdate.Status.APPROVED)
+
+
+# The live file's own feed.
+
+
+def parse_feed(client, url):
+    import feedparser
+
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def test_a_live_file_has_a_feed_of_its_updates_linked_from_its_page(client):
+    story = live_story(headline="Typhoon live")
+    update = post(story, "Power restored", 5, contributor=ContributorFactory(name="Lee Seo-yeon"))
+    post(story, "Rescuers reach the village", 90, pinned=True)
+    post(story, "Unchecked", 1, status=LiveUpdate.Status.SUBMITTED)
+    feed_url = f"{story.get_absolute_url()}updates/feed/"
+    assertContains(
+        client.get(story.get_absolute_url()),
+        f'<link rel="alternate" type="application/atom+xml" '
+        f'title="Live updates: Typhoon live" href="{feed_url}">',
+    )
+    feed = parse_feed(client, feed_url)
+    assert feed.version == "atom10"
+    assert feed.feed.link == f"http://testserver{story.get_absolute_url()}"
+    # Newest first by time (pinning is for the page), submitted updates left out.
+    assert [e.title for e in feed.entries] == ["Power restored", "Rescuers reach the village"]
+    first = feed.entries[0]
+    assert first.link == f"http://testserver{story.get_absolute_url()}#update-{update.pk}"
+    assert first.id == first.link
+    assert first.summary == "Power restored text."
+    assert [a.name for a in first.authors] == ["Lee Seo-yeon"]
+    assert first.published_parsed[:5] == update.posted_at.utctimetuple()[:5]
+
+
+def test_an_ordinary_story_has_no_updates_feed(client):
+    story = ArticleFactory(published=True)
+    assertNotContains(client.get(story.get_absolute_url()), "updates/feed/")
+    assert client.get(f"{story.get_absolute_url()}updates/feed/").status_code == 404
+
+
+def test_the_updates_feed_costs_the_same_queries_however_many_updates(
+    client, django_assert_max_num_queries
+):
+    story = live_story()
+    for minutes in range(12):
+        post(story, f"Update {minutes}", minutes, contributor=ContributorFactory())
+    with django_assert_max_num_queries(2):
+        assert client.get(f"{story.get_absolute_url()}updates/feed/").status_code == 200

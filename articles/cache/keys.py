@@ -13,6 +13,7 @@ The vocabulary, one string per key:
 - `topic-<id>`, `section-<id>`, `contributor-<id>`: which stories that listing holds, so a new
   story in a topic re-renders the topic's pages (the stories already shown carry their own).
 - `front-home`: the home page's choice of stories.
+- `banner`: the breaking-news banner (or its absence), on every page built on base.html.
 - `feed`, `sitemap`: every feed, every sitemap (and robots.txt).
 - `topics`: the topic index with its counts. `corrections`: the corrections page.
   `search`: search results pages.
@@ -26,6 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 FRONT_HOME = "front-home"
+BANNER = "banner"
 FEED = "feed"
 SITEMAP = "sitemap"
 TOPIC_INDEX = "topics"

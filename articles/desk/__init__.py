@@ -4,6 +4,7 @@
 - workflow.py: state changes (buttons, list actions, the kill page) and the audit inlines.
 - history.py: revisions, compare and restore.
 - calendar.py: the editorial calendar.
+- live.py: live updates, and their review (reporters' wait for an editor's approval).
 - library.py: photos, contributors, sections and topics.
 - audit.py: the read-only audit trail of every story, alerts and CSP violations.
 - accounts.py: staff accounts (only a superuser makes a superuser).
@@ -14,5 +15,13 @@
 """
 
 # Each module registers its admins.
-from articles.desk import accounts, audit, background, library, partners, stories  # noqa: F401
+from articles.desk import (  # noqa: F401
+    accounts,
+    audit,
+    background,
+    library,
+    live,
+    partners,
+    stories,
+)
 from articles.wire import desk as wire_desk  # noqa: F401  (the wire desk page)

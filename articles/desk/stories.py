@@ -12,13 +12,13 @@ from articles.cache import invalidate
 from articles.desk.calendar import CalendarAdminMixin
 from articles.desk.history import HistoryAdminMixin
 from articles.desk.library import thumbnail
+from articles.desk.live import LiveUpdateInline
 from articles.desk.workflow import WorkflowAdminMixin
 from articles.models import (
     Article,
     ArticlePhoto,
     Byline,
     Contributor,
-    LiveUpdate,
     Topic,
     refresh_related,
 )
@@ -47,19 +47,6 @@ class ArticlePhotoInline(admin.TabularInline):
     @admin.display(description="Preview")
     def preview(self, placement):
         return thumbnail(placement.photo) if placement.pk else "—"
-
-
-class LiveUpdateInline(admin.StackedInline):
-    """A live file's updates, newest first; shown once the story is marked live."""
-
-    model = LiveUpdate
-    autocomplete_fields = ["contributor"]
-    fields = [("headline", "pinned"), "body", ("contributor", "posted_at")]
-    extra = 0
-    verbose_name = "live update"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("contributor")
 
 
 class TopicFilter(admin.SimpleListFilter):

@@ -12,7 +12,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from articles.models import Arrangement, Article, Banner, Front, TaggedArticle, Topic
+from articles.models import Arrangement, Article, Front, TaggedArticle, Topic
 from articles.models.front import LATEST_SIZE, ZONE_SIZES, Zone
 
 # Topic boxes shown when a front has no arrangement yet: the featured topics, this many.
@@ -29,7 +29,6 @@ class Box:
 @dataclass
 class FrontPage:
     arrangement: Arrangement | None
-    banner: Banner | None
     zones: dict[str, list[Article]] = field(default_factory=dict)
     topic_boxes: list[Box] = field(default_factory=list)
     latest: list[Article] = field(default_factory=list)
@@ -81,7 +80,8 @@ def compose(*, section=None, arrangement: Arrangement | None = None, at=None) ->
     wanted = {*placed, *pool, *(pk for ids in boxed.values() for pk in ids)}
     stories = {story.pk: story for story in readable.filter(pk__in=wanted).for_listing()}
 
-    page = FrontPage(arrangement=arrangement, banner=Banner.objects.showing(now).first())
+    # The breaking-news banner is every page's, not the front's (articles/fronts/banner.py).
+    page = FrontPage(arrangement=arrangement)
     # Editors' stories keep their places; the newest stories fill around them.
     reserved = {pk for pk in placed if pk in stories}
     shown: set[int] = set()

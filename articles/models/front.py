@@ -192,6 +192,10 @@ class BannerQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(starts_at__lte=at, ends_at__gt=at).order_by("-starts_at", "-pk")
 
+    def not_ended(self, at=None):
+        """Banners showing at `at` (now) or still to come, newest first: the few worth caching."""
+        return self.filter(ends_at__gt=at or timezone.now()).order_by("-starts_at", "-pk")
+
 
 @reversion.register()
 class Banner(models.Model):
@@ -224,6 +228,11 @@ class Banner(models.Model):
 
     def __str__(self):
         return self.text
+
+    def is_showing(self, at=None) -> bool:
+        """`Banner.objects.showing(at)` for one banner in hand."""
+        at = at or timezone.now()
+        return self.starts_at <= at < self.ends_at
 
 
 def next_front_change(now=None):

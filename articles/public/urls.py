@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles.blocks.views import embed_frame
-from articles.public import feeds, views
+from articles.public import feeds, live, views
 
 app_name = "articles"
 
@@ -11,6 +11,16 @@ urlpatterns = [
         "articles/<int:year>/<int:month>/<int:day>/<str:slug>/",
         views.article_detail,
         name="detail",
+    ),
+    path(
+        "articles/<int:year>/<int:month>/<int:day>/<str:slug>/updates/",
+        live.live_updates,
+        name="live_updates",
+    ),
+    path(
+        "articles/<int:year>/<int:month>/<int:day>/<str:slug>/updates/feed/",
+        feeds.LiveUpdatesAtom(),
+        name="live_feed",
     ),
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/<str:slug>/", views.topic_detail, name="topic"),
