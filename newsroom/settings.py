@@ -440,6 +440,8 @@ CELERY_BEAT_SCHEDULE = {
     # A scheduled story or embargo coming due refreshes the cached pages within this interval,
     # before any reader asks (articles/tasks.py).
     "refresh-due-pages": {"task": "articles.tasks.refresh_due_pages", "schedule": 15.0},
+    # ...and partners' webhooks hear "published" for it (once, however many workers run).
+    "announce-due-stories": {"task": "articles.tasks.announce_due_stories", "schedule": 15.0},
 }
 
 # Photo renditions are checked through the cache, so a page never asks the database or the
