@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A NUL in the address or query string is a 400 here, never a database error later.
     "newsroom.hostile_input.RefuseNulMiddleware",
+    # An anonymous reader's cached API response, in one Redis round trip (articles/api/).
+    "articles.api.responses.ApiCacheMiddleware",
     # ETag and 304 answers, computed on what the page cache returns.
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache: every response gets its policy, cached pages included.
