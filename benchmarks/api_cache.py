@@ -7,7 +7,8 @@ Needs an archive in that database (`manage.py generate_newsroom --stories 5000`)
 `wrk`, and a copy of ../shared/anchors with `floor/page.html` written (`make_page.py`); the
 floor runs on this project's virtualenv (it needs only Django). Both servers are gunicorn
 `-w 2` sync. Anonymous API access is on with a rate limit no run reaches (every request is
-still counted); a partner key with as high a rate is made for the keyed figures. Each target
+still counted); a partner key with as high a rate is made for the keyed figures. The cache
+database named by CACHE_URL is emptied first: give the run one of its own. Each target
 is loaded with wrk in turn, `--repeats` times, the order reversed every other repeat; printed
 are the medians: requests a second, the share of the floor's, and the gunicorn workers' CPU
 milliseconds per request (utime + stime from /proc, as benchmarks/compare_wagtail.py).
@@ -44,8 +45,11 @@ def prepare(details: int) -> tuple[list[str], str]:
     import django
 
     django.setup()
+    from django.core.cache import cache
+
     from articles.models import ApiKey, Article, Partner
 
+    cache.clear()  # the run's own Redis database: every response is rendered by this code
     ids = list(Article.objects.published().values_list("pk", flat=True))
     chosen = random.Random(7).sample(ids, min(details, len(ids)))
     partner, _ = Partner.objects.get_or_create(name="Benchmark partner")
@@ -92,7 +96,9 @@ def main():
     parser.add_argument("--details", type=int, default=200, help="story details to load")
     args = parser.parse_args()
     details, secret = prepare(args.details)
-    keyed = {"Authorization": f"Bearer {secret}"}
+    # As a partner's HTTP client asks (requests, curl --compressed, every browser).
+    packed = {"Accept-Encoding": "gzip"}
+    keyed = {"Authorization": f"Bearer {secret}", **packed}
     gunicorn = ["-w", "2", "--worker-class", "sync", "--max-requests", "0"]
     python_bin = ROOT / ".venv/bin"
     newsroom_env = {
@@ -111,14 +117,18 @@ def main():
                                "floor:application", *gunicorn, "-b", f"127.0.0.1:{FLOOR_PORT}"],
                   {"FLOOR_MIDDLEWARE": "stock"}, args.anchors),
     }  # fmt: skip
+    stories = f"{len(details)} stories"
     targets = {
         "floor (constant 40 KB, stock middleware)": ("floor", ["/news/a/"], {}),
-        "cached list /api/v1/stories/ (20 stories), anonymous": (
+        "cached list /api/v1/stories/ (20 stories), anonymous, gzip": (
+            "newsroom", ["/api/v1/stories/"], packed),
+        "cached list (20 stories), anonymous, uncompressed": (
             "newsroom", ["/api/v1/stories/"], {}),
-        "cached list ?limit=5, anonymous": ("newsroom", ["/api/v1/stories/?limit=5"], {}),
-        f"cached detail ({len(details)} stories), anonymous": ("newsroom", details, {}),
-        "cached list (20 stories), partner key": ("newsroom", ["/api/v1/stories/"], keyed),
-        f"cached detail ({len(details)} stories), partner key": ("newsroom", details, keyed),
+        "cached list ?limit=5, anonymous, uncompressed": (
+            "newsroom", ["/api/v1/stories/?limit=5"], {}),
+        f"cached detail ({stories}), anonymous, gzip": ("newsroom", details, packed),
+        "cached list (20 stories), partner key, gzip": ("newsroom", ["/api/v1/stories/"], keyed),
+        f"cached detail ({stories}), partner key, gzip": ("newsroom", details, keyed),
     }  # fmt: skip
     running = {}
     results: dict[str, list[dict]] = {}

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.cache import cache
+from redis.connection import Connection
 
 from articles.api import responses, views
 from tests.support.api import bearer, make_key
@@ -14,11 +15,27 @@ from tests.support.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def anonymous_cache(settings):
+@pytest.fixture(params=["local memory", "redis"])
+def anonymous_cache(request, settings):
+    """Anonymous access on, the cache on; on both backends (Redis has its own one-trip path)."""
     settings.PAGE_CACHE_ENABLED = True
     settings.NEWSROOM_API = {**settings.NEWSROOM_API, "ANONYMOUS": True, "ANONYMOUS_RATE": "50/min"}
+    if request.param == "redis":
+        use_redis(settings)
     cache.clear()
+    yield
+    cache.clear()
+
+
+def use_redis(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": "newsroom-api-tests",
+        },
+    }
 
 
 @pytest.fixture
@@ -52,6 +69,29 @@ def test_an_anonymous_hit_skips_the_view_with_the_headers_the_stack_gave(
         assert again[name] == first[name]
     assert again["X-Frame-Options"] == "DENY"
     assert again["Content-Length"] == str(len(again.content))
+
+
+def test_a_hit_is_one_round_trip_to_redis(client, anonymous_cache, settings, monkeypatch):
+    use_redis(settings)
+    cache.clear()
+    _, secret = make_key()
+    ArticleFactory(published=True)
+    sent = []
+    original = Connection.send_packed_command
+    monkeypatch.setattr(
+        Connection,
+        "send_packed_command",
+        lambda self, command, *args, **kwargs: (
+            sent.append(command),
+            original(self, command, *args, **kwargs),
+        )[1],
+    )
+    for headers in ({}, bearer(secret)):  # the middleware's hit; the partner's, through DRF
+        client.get("/api/v1/stories/", **headers)
+        sent.clear()
+        assert client.get("/api/v1/stories/", **headers)["X-Api-Cache"] == "hit"
+        assert len(sent) == 1
+    cache.clear()
 
 
 def test_an_anonymous_hit_answers_304_to_its_etag(client, anonymous_cache, no_view):
