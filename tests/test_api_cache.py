@@ -191,3 +191,22 @@ def test_the_local_copies_stay_bounded(client, anonymous_cache, settings, monkey
     for limit in range(1, 8):
         client.get(f"/api/v1/stories/?limit={limit}")
         assert len(responses._local_entries) <= 3
+
+
+def test_the_api_answers_from_the_database_while_redis_is_down(client, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.NEWSROOM_API = {**settings.NEWSROOM_API, "ANONYMOUS": True}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here
+        },
+    }
+    ArticleFactory(published=True, headline="Still served")
+    _, secret = make_key()
+    for headers in ({}, bearer(secret)):
+        response = client.get("/api/v1/stories/", **headers)
+        assert response.status_code == 200
+        assert response["X-Api-Cache"] == "off"
+        assert headlines(response) == ["Still served"]
