@@ -104,3 +104,12 @@ def refresh_due_pages() -> None:
     """
     # The page cache's own check: moves the due stories' keys (hard) and purges them in front.
     page_cache.came_due(cache.get_many([page_cache.DUE_KEY]))
+
+
+@shared_task(base=NewsroomTask)
+def announce_due_stories() -> None:
+    """Periodic: partners' webhooks hear "published" when a scheduled story or an embargo
+    comes due, once, as if an editor had clicked (articles/api/webhooks.py)."""
+    from articles.api import webhooks
+
+    webhooks.announce_due()

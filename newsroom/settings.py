@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A NUL in the address or query string is a 400 here, never a database error later.
     "newsroom.hostile_input.RefuseNulMiddleware",
+    # An anonymous reader's cached API response, in one Redis round trip (articles/api/).
+    "articles.api.responses.ApiCacheMiddleware",
     # ETag and 304 answers, computed on what the page cache returns.
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache: every response gets its policy, cached pages included.
@@ -440,6 +442,8 @@ CELERY_BEAT_SCHEDULE = {
     # A scheduled story or embargo coming due refreshes the cached pages within this interval,
     # before any reader asks (articles/tasks.py).
     "refresh-due-pages": {"task": "articles.tasks.refresh_due_pages", "schedule": 15.0},
+    # ...and partners' webhooks hear "published" for it (once, however many workers run).
+    "announce-due-stories": {"task": "articles.tasks.announce_due_stories", "schedule": 15.0},
 }
 
 # Photo renditions are checked through the cache, so a page never asks the database or the

@@ -6,7 +6,7 @@ import hmac
 import json
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import StringIO
 
@@ -191,3 +191,115 @@ def test_a_replay_sends_the_same_body_again(receiver):
     deliver()
     (_, first), (_, again) = receiver.received
     assert first == again
+
+
+# A story that becomes visible by itself: its scheduled time or its embargo passes.
+
+NOON = timezone.make_aware(datetime(2026, 12, 1, 12, 0))
+
+
+def check_due():
+    return webhooks.announce_due()
+
+
+def schedule(story, at, capture):
+    with capture(execute=True):
+        story.publish(by=None, at=at)
+
+
+def test_a_scheduled_story_coming_due_is_delivered_once_and_signed(
+    receiver, django_capture_on_commit_callbacks
+):
+    hook = subscribe(receiver)
+    story = ArticleFactory(bylined=True, headline="Due at one")
+    with time_machine.travel(NOON, tick=False) as clock:
+        schedule(story, NOON + timedelta(hours=1), django_capture_on_commit_callbacks)
+        assert check_due() == 0  # the first check only sets the mark
+        clock.move_to(NOON + timedelta(minutes=59))
+        assert check_due() == 0
+        clock.move_to(NOON + timedelta(hours=1, seconds=10))
+        assert check_due() == 1
+        deliver()
+        assert check_due() == 0  # the second check finds it announced
+        deliver()  # the command's own check: nothing new either
+    ((headers, body),) = receiver.received
+    assert headers["Newsroom-Event"] == "published"
+    assert verify(hook.secret, headers, body, tolerance=10**9)
+    assert json.loads(body)["story"]["headlines"][0]["value"] == "Due at one"
+    assert_ninjs(json.loads(body)["story"])
+
+
+def test_a_check_cut_short_announces_nothing_twice_after_a_restart(receiver, monkeypatch):
+    subscribe(receiver)
+    with time_machine.travel(NOON, tick=False) as clock:
+        check_due()
+        ArticleFactory(status="published", publish_at=NOON + timedelta(minutes=1))
+        clock.move_to(NOON + timedelta(minutes=2))
+        with monkeypatch.context() as patched:
+
+            def stopped(*args, **kwargs):
+                raise OSError("worker stopped")
+
+            patched.setattr(webhooks.WebhookWatermark, "save", stopped)
+            with pytest.raises(OSError, match="worker stopped"):
+                check_due()
+        assert not WebhookDelivery.objects.exists()  # rolled back with the mark
+        assert check_due() == 1
+        assert check_due() == 0
+    assert WebhookDelivery.objects.count() == 1
+
+
+def test_a_story_an_editor_published_at_once_is_not_announced_again(
+    receiver, django_capture_on_commit_callbacks
+):
+    subscribe(receiver)
+    check_due()
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(bylined=True).publish(by=None)
+    assert check_due() == 0
+    assert WebhookDelivery.objects.filter(event="published").count() == 1
+
+
+def test_a_story_still_under_embargo_is_not_announced_until_it_lifts(receiver):
+    subscribe(receiver)
+    with time_machine.travel(NOON, tick=False) as clock:
+        check_due()
+        ArticleFactory(
+            status="published",
+            publish_at=NOON + timedelta(minutes=5),
+            embargo_until=NOON + timedelta(hours=2),
+        )
+        clock.move_to(NOON + timedelta(minutes=10))
+        assert check_due() == 0
+        clock.move_to(NOON + timedelta(hours=2, seconds=1))
+        assert check_due() == 1
+    assert WebhookDelivery.objects.get().event == "published"
+
+
+def test_a_scheduled_story_killed_before_it_came_due_is_not_announced(
+    receiver, django_capture_on_commit_callbacks
+):
+    subscribe(receiver)
+    story = ArticleFactory(bylined=True)
+    with time_machine.travel(NOON, tick=False) as clock:
+        check_due()
+        schedule(story, NOON + timedelta(hours=1), django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            story.kill(by=None, reason="Legal")
+        clock.move_to(NOON + timedelta(hours=2))
+        assert check_due() == 0
+    assert not WebhookDelivery.objects.filter(event="published").exists()
+
+
+def test_the_worker_checks_for_stories_coming_due_on_a_schedule(receiver, settings):
+    from articles import tasks
+
+    subscribe(receiver)
+    entry = settings.CELERY_BEAT_SCHEDULE["announce-due-stories"]
+    assert entry["task"] == tasks.announce_due_stories.name
+    with time_machine.travel(NOON, tick=False) as clock:
+        tasks.announce_due_stories.apply()
+        ArticleFactory(status="published", publish_at=NOON + timedelta(minutes=1))
+        clock.move_to(NOON + timedelta(minutes=2))
+        tasks.announce_due_stories.apply()
+    assert WebhookDelivery.objects.get().event == "published"

@@ -203,6 +203,10 @@ def time_filter(name: str, what: str) -> OpenApiParameter:
     return OpenApiParameter(name, {"type": "string", "format": "date-time"}, description=what)
 
 
+LIMIT = OpenApiParameter(
+    "limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+    description="How many items a page holds: 20 unless asked, at most 100.",
+)  # fmt: skip
 CURSOR = "A cursor from `next` or `previous`: pages stay stable while stories are published."
 STORY_LIST = {
     "operation_id": "stories_list",
@@ -216,6 +220,7 @@ STORY_LIST = {
         time_filter("published_before", "Only stories published before this time."),
         OpenApiParameter("before", str, description=CURSOR),
         OpenApiParameter("after", str, description=CURSOR),
+        LIMIT,
     ],
     "responses": {200: ref("StoryPage"), **PROBLEMS},
 }
@@ -246,7 +251,7 @@ CONTRIBUTOR_LIST = {
 PHOTO_LIST = {
     "operation_id": "photos_list",
     "summary": "Photos in published stories, newest first",
-    "parameters": BEFORE,
+    "parameters": [*BEFORE, LIMIT],
     "responses": {200: listing(ref("NinjsPicture")), **PROBLEMS},
 }
 PHOTO_DETAIL = {
@@ -257,7 +262,7 @@ PHOTO_DETAIL = {
 CORRECTION_LIST = {
     "operation_id": "corrections_list",
     "summary": "Corrections to published stories, newest first",
-    "parameters": BEFORE,
+    "parameters": [*BEFORE, LIMIT],
     "responses": {200: listing(CORRECTION), **PROBLEMS},
 }
 

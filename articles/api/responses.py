@@ -1,36 +1,64 @@
 """API responses, cached and invalidated with the public pages.
 
 A response is kept under its path, its query and the reader's scope, stamped with the page
-cache's generation counters (articles/cache/pages.py): whatever moves them (a publish, a
-correction, a kill, a schedule coming due) retires every cached response with every page.
-Unlike a page, a response stamped with an older generation is never served, not even once:
-partners poll for changes, so they get them at once. The cache sits behind authentication,
-permissions and rate limits, which every request still passes.
+cache's generation counters and the version of the `api` dependency key (articles/cache/):
+whatever moves them (a publish, a correction, a kill, a schedule coming due) retires every
+cached response. Unlike a page, a response stamped with an older generation is never
+served, not even once: partners poll for changes, so they get them at once.
+
+The cache sits behind authentication and permissions, which every request still passes,
+and counts every request against its rate limit. A hit costs one round trip to Redis: the
+rate counter's `INCR` and the read of the counters go in one pipeline, and the response
+itself comes from this process's copy (bounded; each use checked against the counters just
+read, so a copy is never served once the shared cache would not serve it). Each response is
+stored compressed too: clients that accept gzip (most HTTP libraries, by default) get a body
+a fifth the size, compressed once when it was rendered, never per request.
+
+Anonymous readers (when NEWSROOM_API["ANONYMOUS"] is on) are answered by
+`ApiCacheMiddleware` near the top of the middleware stack, with the headers the whole stack
+gave the same response before; partners' requests pass DRF's authentication first.
 """
 
+import gzip
 import hashlib
 import json
+import logging
+import re
 import time
+import weakref
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from rest_framework import exceptions
 
+from articles.api.access import EVERYTHING, rate_of
 from articles.cache import invalidate, pages
 from articles.cache import keys as page_keys
 
+logger = logging.getLogger(__name__)
+
+PREFIX = "/api/v1/"
 ENTRY_SECONDS = 3600
 LOCAL_ENTRIES = 500
-# Responses this process served, by key; each use is checked against the shared generation,
-# so a copy here is never served once the shared cache would not serve it. Bounded, and
-# simply emptied when full.
+API_VERSION = invalidate.version_key(page_keys.API)
+# What a hit is checked against: the site-wide generations, the next schedule coming due,
+# and the version of the key every story change moves.
+COUNTERS = [pages.HARD_KEY, pages.SOFT_KEY, pages.DUE_KEY, API_VERSION]
+# Headers each response gets anew; the rest of what the stack added is kept for the fast path.
+OWN_HEADERS = {
+    "date", "content-length", "content-encoding", "etag", "last-modified", "x-api-cache",
+}  # fmt: skip
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Responses this process served, by key. Bounded, and simply emptied when full.
 _local_entries: dict[str, dict] = {}
 
 
 def remember_locally(key: str, entry: dict) -> None:
-    if len(_local_entries) >= LOCAL_ENTRIES:
+    if len(_local_entries) >= LOCAL_ENTRIES and key not in _local_entries:
         _local_entries.clear()
     _local_entries[key] = entry
 
@@ -41,21 +69,75 @@ def cache_key(request, scope) -> str:
     return "api:response:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+# Counts the request and reads the counters in one command: a pipeline of three costs the
+# worker more CPU (building, sending and parsing each) than the round trip it saves.
+CHECK_IN = """
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+if #KEYS == 1 then return {count, {}} end
+return {count, redis.call('MGET', unpack(KEYS, 2))}
+"""
+# The script, registered on one Redis client per cache backend, for the life of the process.
+_scripts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def check_in(rate, names: list[str]) -> tuple[int, dict]:
+    """Count this request in its rate window and read `names` from the cache: one round trip
+    on Redis (one script), the ordinary calls on other backends (tests)."""
+    counter = rate.counter(time.time())
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        try:
+            count = backend.incr(counter)
+        except ValueError:  # the window's first request (add: another process may be first)
+            count = 1 if backend.add(counter, 1, rate.duration + 1) else backend.incr(counter)
+        return count, backend.get_many(names) if names else {}
+    script = _scripts.get(backend)
+    if script is None:
+        client = backend._cache.get_client(write=True)
+        script = _scripts[backend] = client.register_script(CHECK_IN)
+    keys = [backend.make_key(name) for name in [counter, *names]]
+    count, raw = script(keys=keys, args=[rate.duration + 1])
+    loads = backend._cache._serializer.loads
+    values = {
+        name: loads(value) for name, value in zip(names, raw, strict=True) if value is not None
+    }
+    return count, values
+
+
 def render(data) -> dict:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     return {
         "body": body,
+        "gzip": gzip.compress(body, compresslevel=6, mtime=0),
         "etag": f'"{hashlib.sha256(body).hexdigest()[:32]}"',
         "rendered_at": time.time(),
     }
 
 
-def respond(request, entry: dict, state: str) -> HttpResponse:
-    response = HttpResponse(entry["body"], content_type="application/json")
-    response["ETag"] = entry["etag"]
+def variant(request, entry: dict) -> tuple[bytes, str, bool]:
+    """(body, ETag, compressed): the gzip copy if the client accepts it (its own ETag)."""
+    compressed = entry.get("gzip")
+    if compressed is not None and ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        return compressed, entry["etag"][:-1] + '-gz"', True
+    return entry["body"], entry["etag"], False
+
+
+def with_body(response: HttpResponse, request, entry: dict) -> HttpResponse:
+    body, etag, compressed = variant(request, entry)
+    response.content = body
+    response["Content-Length"] = str(len(body))
+    response["ETag"] = etag
+    if compressed:
+        response["Content-Encoding"] = "gzip"
     response["Last-Modified"] = http_date(entry["rendered_at"])
+    return response
+
+
+def respond(request, entry: dict, state: str, *, public: bool) -> HttpResponse:
+    response = with_body(HttpResponse(content_type="application/json"), request, entry)
     response["X-Api-Cache"] = state
-    if request.auth is None:
+    if public:
         patch_cache_control(
             response,
             public=True,
@@ -64,39 +146,129 @@ def respond(request, entry: dict, state: str) -> HttpResponse:
         )
     else:  # a partner's scope is theirs: no shared cache may hand it to anyone else
         patch_cache_control(response, private=True, max_age=pages.MAX_AGE)
-    patch_vary_headers(response, ["Authorization"])
+    patch_vary_headers(response, ["Authorization", "Accept-Encoding"])
     return response
 
 
+def stamp_of(values: dict) -> tuple[int, int, int]:
+    """The generation a response rendered now carries (counters set if the cache lost them)."""
+    generation = pages.generation_from(values)
+    version = invalidate.versions([page_keys.API], values)[API_VERSION]
+    return (generation.hard, generation.soft, version)
+
+
 def cached_json(request, scope, build) -> HttpResponse:
-    """The response for `request` from the cache, or `build()`'s data rendered and stored."""
-    if not settings.PAGE_CACHE_ENABLED:
-        return respond(request, render(build()), "off")
+    """The response for `request` from the cache, or `build()`'s data rendered and stored.
+
+    Raises Throttled past the reader's rate, whether the response is cached or not.
+    """
+    public = request.auth is None
+    enabled = settings.PAGE_CACHE_ENABLED
     key = cache_key(request, scope)
-    # As for pages: a response this process served is only checked against the shared
-    # counters, so a list of twenty whole stories need not cross the network again.
-    # The site-wide generation, and the version of the key every story change moves.
-    api_version = invalidate.version_key(page_keys.API)
-    counters = [pages.HARD_KEY, pages.SOFT_KEY, pages.DUE_KEY, api_version]
-    local = _local_entries.get(key)
+    local = _local_entries.get(key) if enabled else None
+    names = (COUNTERS if local else [*COUNTERS, key]) if enabled else []
+    rate = rate_of(request, request.auth)
+    # The fast path may have counted this request already and read the same counters.
+    early = getattr(request._request, "api_check_in", None)
     try:
-        values = cache.get_many(counters if local else [*counters, key])
-        if pages.came_due(values):  # a schedule or embargo came due: its keys just moved
-            values = {**values, **cache.get_many(counters)}
-        generation = pages.generation_from(values)
-        version = invalidate.versions([page_keys.API], values)[api_version]
+        count, values = early[1:] if early and early[0] == key else check_in(rate, names)
     except pages.CACHE_ERRORS:
-        pages.logger.exception("API cache unavailable; answering %s from the database.", key)
-        return respond(request, render(build()), "off")
-    stamp = (generation.hard, generation.soft, version)
+        logger.exception("API cache unavailable; answering %s from the database.", key)
+        return respond(request, render(build()), "off", public=public)
+    if count > rate.limit:
+        raise exceptions.Throttled(wait=rate.wait(time.time()))
+    if not enabled:
+        return respond(request, render(build()), "off", public=public)
+    try:
+        if pages.came_due(values):  # a schedule or embargo came due: its keys just moved
+            values = {**values, **pages.read_many(COUNTERS)}
+        stamp = stamp_of(values)
+    except pages.CACHE_ERRORS:
+        logger.exception("API cache unavailable; answering %s from the database.", key)
+        return respond(request, render(build()), "off", public=public)
     entry = local or values.get(key)
     if entry is not None and entry["generation"] == stamp:
         remember_locally(key, entry)
-        return respond(request, entry, "hit")
+        return respond(request, entry, "hit", public=public)
     entry = {**render(build()), "generation": stamp}
     remember_locally(key, entry)
     try:
         cache.set(key, entry, ENTRY_SECONDS)
     except pages.CACHE_ERRORS:
-        pages.logger.exception("API cache: could not store %s.", key)
-    return respond(request, entry, "miss")
+        logger.exception("API cache: could not store %s.", key)
+    return respond(request, entry, "miss", public=public)
+
+
+def serves_fast(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and request.path.startswith(PREFIX)
+        and "HTTP_AUTHORIZATION" not in request.META
+        and settings.PAGE_CACHE_ENABLED
+        and settings.NEWSROOM_API["ANONYMOUS"]
+    )
+
+
+class ApiCacheMiddleware:
+    """Answer an anonymous reader's repeated API request from this process's copy.
+
+    Sits near the top of the stack: a hit skips the rest of it and DRF, in one round trip
+    to Redis (the rate count and the counters). Anything else (a first request, a changed
+    generation, a schedule come due, a reader over the rate, Redis away) goes down the
+    whole stack to the view, which answers as it would without this middleware; the
+    request is not counted twice. The headers the stack gave the anonymous response are
+    kept with the local copy and sent with each hit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not serves_fast(request):
+            return self.get_response(request)
+        key = cache_key(request, EVERYTHING)
+        entry = _local_entries.get(key)
+        if entry is not None and "headers" in entry:
+            response = self.hit(request, key, entry)
+            if response is not None:
+                return response
+        response = self.get_response(request)
+        entry = _local_entries.get(key)
+        if (
+            entry is not None
+            and response.status_code == 200
+            and response.get("ETag") == variant(request, entry)[1]
+            and "public" in response.get("Cache-Control", "")
+        ):
+            entry["headers"] = [
+                (name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS
+            ]
+        return response
+
+    @staticmethod
+    def hit(request, key: str, entry: dict) -> HttpResponse | None:
+        rate = rate_of(request)
+        try:
+            count, values = check_in(rate, COUNTERS)
+        except pages.CACHE_ERRORS:
+            return None  # the view logs it and answers from the database
+        request.api_check_in = (key, count, values)
+        due = values.get(pages.DUE_KEY)
+        if count > rate.limit or (due is not None and time.time() >= due):
+            return None
+        if not all(name in values for name in COUNTERS):
+            return None
+        current = (values[pages.HARD_KEY], values[pages.SOFT_KEY], values[API_VERSION])
+        if entry["generation"] != current:
+            return None
+        response = HttpResponse()
+        for name, value in entry["headers"]:
+            response[name] = value
+        with_body(response, request, entry)
+        response["X-Api-Cache"] = "hit"
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=int(entry["rendered_at"]),
+            response=response,
+        )

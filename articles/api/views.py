@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from articles.api import ninjs, openapi
-from articles.api.access import ApiKeyAuthentication, ApiRateThrottle, CanRead, scope_of
+from articles.api.access import ApiKeyAuthentication, CanRead, scope_of
 from articles.api.responses import cached_json
 from articles.models import (
     Article,
@@ -33,6 +33,8 @@ STORY_FILTERS = {
     "topic", "section", "contributor", "updated_since", "published_after", "published_before",
 }  # fmt: skip
 CURSORS = {"before", "after"}
+LIMIT = "limit"
+MAX_LIMIT = 100
 
 
 def next_link(request, **cursor) -> str:
@@ -46,6 +48,16 @@ def check_parameters(request, allowed: set[str]) -> None:
         raise exceptions.ValidationError(
             {name: ["Not a parameter of this endpoint."] for name in unknown}
         )
+
+
+def page_size(request) -> int:
+    """`?limit=` (1 to 100), or the default page size (20)."""
+    value = request.GET.get(LIMIT)
+    if value is None:
+        return settings.NEWSROOM_API["PAGE_SIZE"]
+    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+        raise exceptions.ValidationError({LIMIT: [f"A whole number from 1 to {MAX_LIMIT}."]})
+    return int(value)
 
 
 def moment(request, name: str):
@@ -85,14 +97,20 @@ def valid_cursor(request, name: str, parse=parse_cursor):
 class ApiView(APIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [CanRead]
-    throttle_classes = [ApiRateThrottle]
+    # Counted with the cache lookup, in the same round trip (responses.py).
+    throttle_classes = []
     renderer_classes = [JSONRenderer]
     parameters: set[str] = set()
 
     def get(self, request, **kwargs):
-        check_parameters(request, self.parameters)
         scope = scope_of(request)
-        return cached_json(request, scope, lambda: self.build(request, scope, **kwargs))
+
+        def build():
+            # Only a valid request is ever stored, so a hit needs no checking again.
+            check_parameters(request, self.parameters)
+            return self.build(request, scope, **kwargs)
+
+        return cached_json(request, scope, build)
 
     def build(self, request, scope, **kwargs) -> dict:
         raise NotImplementedError
@@ -103,7 +121,7 @@ def visible_stories(scope):
 
 
 class StoryList(ApiView):
-    parameters = STORY_FILTERS | CURSORS
+    parameters = STORY_FILTERS | CURSORS | {LIMIT}
 
     @extend_schema(**openapi.STORY_LIST)
     def get(self, request):
@@ -128,7 +146,7 @@ class StoryList(ApiView):
             stories = stories.filter(publish_at__lt=before)
         valid_cursor(request, "before")
         valid_cursor(request, "after")
-        size = settings.NEWSROOM_API["PAGE_SIZE"]
+        size = page_size(request)
         try:
             page = keyset_page(request, stories.newest_first().for_detail(), size)
         except Http404:  # a cursor past the last story: nothing there, not an error
@@ -264,7 +282,7 @@ def parse_id(value: str) -> int:
 
 
 class PhotoList(ApiView):
-    parameters = {"before"}
+    parameters = {"before", LIMIT}
 
     @extend_schema(**openapi.PHOTO_LIST)
     def get(self, request):
@@ -274,7 +292,7 @@ class PhotoList(ApiView):
         photos = visible_photos(scope).order_by("-pk")
         if (before := valid_cursor(request, "before", parse_id)) is not None:
             photos = photos.filter(pk__lt=before)
-        size = settings.NEWSROOM_API["PAGE_SIZE"]
+        size = page_size(request)
         rows = list(photos[: size + 1])
         more, rows = len(rows) > size, rows[:size]
         return {
@@ -296,7 +314,7 @@ class PhotoDetail(ApiView):
 
 
 class CorrectionList(ApiView):
-    parameters = {"before"}
+    parameters = {"before", LIMIT}
 
     @extend_schema(**openapi.CORRECTION_LIST)
     def get(self, request):
@@ -309,7 +327,7 @@ class CorrectionList(ApiView):
         if cursor := valid_cursor(request, "before"):
             when, pk = cursor
             corrections = corrections.filter(Q(created_at__lt=when) | Q(created_at=when, pk__lt=pk))
-        size = settings.NEWSROOM_API["PAGE_SIZE"]
+        size = page_size(request)
         rows = list(corrections[: size + 1])
         more, rows = len(rows) > size, rows[:size]
         return {

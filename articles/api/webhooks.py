@@ -9,6 +9,10 @@ makes a request itself, so an editor's click never waits on a partner's server. 
 "<timestamp>.<body>"), with short timeouts, retried with exponential backoff for 24 hours,
 and only to addresses that resolve to public networks (no loopback, private or link-local
 address, checked on every attempt and connected to by the address that was checked).
+
+A story that becomes visible by itself (its scheduled time or its embargo passes) has no
+click behind it: `announce_due()`, run every few seconds by the worker's beat and by the
+`deliver_webhooks` loop, queues its "published" event once (see `WebhookWatermark`).
 """
 
 import hashlib
@@ -24,10 +28,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.api import ninjs
-from articles.models import ApiKey, Article, Webhook, WebhookDelivery
+from articles.models import ApiKey, Article, Webhook, WebhookDelivery, WebhookWatermark
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +65,12 @@ def transition_done(story, transition_name: str) -> None:
         story_event_on_commit(story, event)
 
 
-def story_event(story, event: str) -> int:
-    """Write the deliveries of `event` for `story`; return how many."""
+def story_event(story, event: str, *, unless_queued_since=None) -> int:
+    """Write the deliveries of `event` for `story`; return how many.
+
+    With `unless_queued_since`, a webhook that already has this event for this story queued
+    at or after that moment is left out (the editor's click announced it).
+    """
     body = event_body(story, event)
     if body is None:
         return 0
@@ -70,6 +79,13 @@ def story_event(story, event: str) -> int:
         for hook in Webhook.objects.filter(active=True).select_related("partner")
         if event in hook.events and partner_may_see(hook.partner_id, story)
     ]
+    if unless_queued_since is not None:
+        queued = set(
+            WebhookDelivery.objects.filter(
+                story_id=story.pk, event=event, created_at__gte=unless_queued_since
+            ).values_list("webhook_id", flat=True)
+        )
+        hooks = [hook for hook in hooks if hook.pk not in queued]
     now = timezone.now()
     WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
@@ -98,6 +114,47 @@ def event_body(story, event: str) -> str | None:
         item = ninjs.story(published)
     envelope = {"event": event, "occurred_at": ninjs.iso(now), "story": item}
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+
+
+DUE_CHECK = "published-when-due"
+
+
+def visible_since(story):
+    """When `story` last became visible: its publish time, or its embargo's end if later."""
+    return max(filter(None, [story.publish_at, story.embargo_until]))
+
+
+def announce_due() -> int:
+    """Queue "published" for the stories that became visible by themselves since the last
+    check (a scheduled time or an embargo passing); return how many deliveries were written.
+
+    The first check only sets the mark: stories that came due before it are not announced.
+    A story the editor published straight away already has its delivery, queued after it
+    became visible, and is skipped; one still embargoed, unpublished or killed is not in
+    `published()`.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        mark, created = WebhookWatermark.objects.select_for_update().get_or_create(
+            name=DUE_CHECK, defaults={"checked_until": now}
+        )
+        if created or mark.checked_until >= now:
+            return 0
+        since = mark.checked_until
+        came_due = (
+            Article.objects.published()
+            .filter(Q(publish_at__gt=since) | Q(embargo_until__gt=since))
+            .filter(publish_at__lte=now)
+            .exclude(embargo_until__gt=now)
+            .order_by("publish_at", "pk")
+        )
+        written = sum(
+            story_event(story, Event.PUBLISHED, unless_queued_since=visible_since(story))
+            for story in came_due
+        )
+        mark.checked_until = now
+        mark.save(update_fields=["checked_until"])
+    return written
 
 
 def partner_may_see(partner_id: int, story) -> bool:

@@ -5,7 +5,7 @@ from articles.models.contributor import Byline, Contributor
 from articles.models.correction import Correction
 from articles.models.front import Arrangement, Banner, Front, Slot, TopicBox
 from articles.models.live import LiveUpdate
-from articles.models.partner import ApiKey, Partner, Webhook, WebhookDelivery
+from articles.models.partner import ApiKey, Partner, Webhook, WebhookDelivery, WebhookWatermark
 from articles.models.photo import ArticlePhoto, Photo
 from articles.models.redirect import FormerSlug
 from articles.models.related import RelatedStory, refresh_related
@@ -46,6 +46,7 @@ __all__ = [
     "TransitionError",
     "Webhook",
     "WebhookDelivery",
+    "WebhookWatermark",
     "WireItem",
     "WireSource",
     "refresh_related",

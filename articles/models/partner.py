@@ -180,3 +180,19 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.get_event_display()} #{self.story_id} → {self.webhook.url}"
+
+
+class WebhookWatermark(models.Model):
+    """How far a periodic check for webhook events has looked (articles/api/webhooks.py).
+
+    Stories that become visible by themselves (a scheduled time or an embargo passing) have no
+    editor's click to announce them; the check looks at the stretch of time since the last one.
+    Its row is locked while it runs and moved in the same transaction as the deliveries it
+    writes, so two workers, or one restarted halfway, never announce a story twice.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    checked_until = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name}: {self.checked_until:%Y-%m-%d %H:%M:%S}"
