@@ -75,7 +75,7 @@ def watch_folder(source: WireSource, *, settle: float = SETTLE_SECONDS) -> list[
     results = []
     for path in waiting_files(folder, settle):
         # One file at a time, moved once its stories are stored: a crash leaves it waiting.
-        found = list(WireImporter().import_all(entries([path])))
+        found = list(WireImporter(format=source.format).import_all(entries([path])))
         file_away(path, found)
         results.extend(found)
     return results
@@ -135,7 +135,7 @@ def poll_feed(source: WireSource) -> list[ImportResult]:
             (link, lambda link=link: fetch(urllib.parse.urljoin(source.url, link), source))
             for link in links
         ]
-    return list(WireImporter().import_all(files))
+    return list(WireImporter(format=source.format).import_all(files))
 
 
 def run_source(source: WireSource, *, settle: float = SETTLE_SECONDS) -> list[ImportResult]:
