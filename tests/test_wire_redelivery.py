@@ -93,3 +93,12 @@ def test_stories_of_a_multi_story_file_are_read_each_time(monkeypatch):
     assert WireItem.objects.filter(delivery_hash="").count() == 2
     results = deliver([("message.xml", message)])
     assert [r.outcome for r in results] == ["unchanged", "unchanged"]
+
+
+def test_a_large_file_is_read_each_time_rather_than_held_for_the_look_up():
+    body = tuple(f"Paragraph {n} " + "words " * 500 for n in range(100))  # about 300 KB
+    data = newsml_bytes(body=body)
+    assert len(data) > importer_module.DIGESTED_BYTES
+    deliver([("long.xml", data)])
+    assert WireItem.objects.get().delivery_hash == ""
+    assert [r.outcome for r in deliver([("long.xml", data)])] == ["unchanged"]

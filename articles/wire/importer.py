@@ -39,6 +39,9 @@ from articles.wire.parser import WireError, WireStory
 # Files created together in one transaction: large enough to make the per-statement cost
 # vanish, small enough that a fallback to one file at a time stays cheap.
 CHUNK_SIZE = 100
+# Files up to this size wait, bytes in hand, for the one look-up of the chunk's digests
+# (a story is a few kilobytes); a larger one is read into stories at once.
+DIGESTED_BYTES = 256 * 1024
 # A race with another import of the same story ends in one IntegrityError, after which the
 # story is found; more attempts than this means something else is wrong.
 ATTEMPTS = 3
@@ -141,21 +144,21 @@ class WireImporter(BatchMemory):
         stories: dict[int, WireStory] = {}
         digests: dict[int, str] = {}
         siblings: dict[int, pictures.Sibling] = {}
-        read_chunk = [(name, *self._read(read), sibling) for name, read, *sibling in chunk]
+        # Every file's bytes and digest first, so that one look-up settles the files
+        # delivered before; a large file is read into stories at once rather than held.
+        read_chunk = []
+        for name, read, *sibling in chunk:
+            data, digest = self._read(name, read)
+            if isinstance(data, bytes) and not digest:
+                data = self._parse(name, data)
+            read_chunk.append((name, data, digest, sibling))
         delivered = self._delivered({digest for _, _, digest, _ in read_chunk if digest})
         for name, data, digest, sibling in read_chunk:
-            found, failed = [], None
-            if isinstance(data, ImportResult):
-                failed = replace(data, name=name)
-            elif digest in delivered:
-                failed = replace(delivered[digest], name=name)
-            else:
-                try:
-                    found = parse_file(data, self.format)
-                except WireError as error:
-                    failed = self._failed(name, str(error))
-                else:
-                    failed = None if found else ImportResult(name, Outcome.SKIPPED, PACKAGE)
+            if digest in delivered:
+                data = replace(delivered[digest], name=name)
+            elif isinstance(data, bytes):
+                data = self._parse(name, data)
+            found, failed = ([], data) if isinstance(data, ImportResult) else (data, None)
             if failed:
                 names.append(name)
                 results.append(failed)
@@ -195,15 +198,26 @@ class WireImporter(BatchMemory):
         self._remember_met()
         return results
 
-    def _read(self, read: Callable[[], bytes]) -> tuple[bytes | ImportResult, str]:
-        """The file's bytes and their SHA-256, or the failure to read it (and no digest)."""
+    def _read(self, name: str, read: Callable[[], bytes]) -> tuple[bytes | ImportResult, str]:
+        """The file's bytes and their SHA-256 (or "" when it may not be settled by it), or
+        the failure to read it."""
         try:
             data = read()
         except OSError as error:
-            return self._failed("", error.strerror or str(error)), ""
-        if self.format not in (AUTO, detect(data)):
-            return data, ""  # refused by the parser, never settled from an earlier delivery
+            return self._failed(name, error.strerror or str(error)), ""
+        if len(data) > DIGESTED_BYTES or self.format not in (AUTO, detect(data)):
+            # Never settled from an earlier delivery: a file in the wrong format is refused
+            # by the parser whatever came before.
+            return data, ""
         return data, hashlib.sha256(data).hexdigest()
+
+    def _parse(self, name: str, data: bytes) -> list[WireStory] | ImportResult:
+        """The file's stories, or the result saying why there are none."""
+        try:
+            found = parse_file(data, self.format)
+        except WireError as error:
+            return self._failed(name, str(error))
+        return found or ImportResult(name, Outcome.SKIPPED, PACKAGE)
 
     @staticmethod
     def _delivered(digests: set[str]) -> dict[str, ImportResult]:

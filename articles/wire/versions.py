@@ -11,7 +11,6 @@
 """
 
 import logging
-from dataclasses import asdict
 from datetime import date, datetime
 
 import reversion
@@ -37,7 +36,7 @@ SETTLING_FIELDS = [
 
 
 def to_json(story: WireStory) -> dict:
-    values = asdict(story)
+    values = dict(story.values)
     values["date"] = story.date.isoformat()
     values["published_at"] = story.published_at.isoformat()
     return values
