@@ -135,6 +135,7 @@ def test_picture_on_a_loopback_address_is_refused_and_the_story_kept(agency):
         ("http://user:pw@example.com/a.jpg", "addresses with credentials are not called"),
         ("http://169.254.169.254/latest/meta-data", "not a public address"),
         ("http://10.1.2.3/a.jpg", "not a public address"),
+        ("http://example.com:99999/a.jpg", "not a valid address"),
     ],
 )
 def test_picture_addresses_outside_the_public_web_are_never_fetched(

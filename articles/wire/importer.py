@@ -442,8 +442,10 @@ class WireImporter(BatchMemory):
         for code, label in story.subjects:
             if (topic_id := self.codes.topic_for(code)) is not None:
                 found.setdefault(topic_id, f"IPTC {code} {label}".strip()[:200])
+        # By id: a story names ten topics or so, and the relation's setter costs more than
+        # the rest of the row.
         return [
-            TopicSuggestion(article=article, topic_id=topic_id, matched_text=words)
+            TopicSuggestion(article_id=article.pk, topic_id=topic_id, matched_text=words)
             for topic_id, words in found.items()
         ]
 

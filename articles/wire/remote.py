@@ -67,6 +67,8 @@ def fetch_picture(url: str, headers_for) -> bytes:
             scheme, host, port, ip = public_address(url, allowed)
         except RefusedAddress as error:
             raise ReferenceRefused(f"not fetched: {error}") from None
+        except ValueError:  # a port out of range, a malformed host
+            raise ReferenceRefused("not fetched: not a valid address") from None
         connection_class = PinnedHTTPSConnection if scheme == "https" else PinnedHTTPConnection
         connection = connection_class(host, ip, port=port, timeout=timeout)
         parts = urlsplit(url)
