@@ -185,7 +185,7 @@ def test_picture_larger_than_the_upload_limit_is_refused(agency, loopback_allowe
     settings.NEWSROOM = {**settings.NEWSROOM, "UPLOAD_MAX_BYTES": 1000}
     serve_item(picture=phone_jpeg() + b"\0" * 2000)
     [result] = poll(agency)
-    assert "larger than a picture may be" in result.message
+    assert "larger than 1000\u00a0bytes, the limit for a picture" in result.message
     assert lead_photo().awaiting_image
 
 
@@ -210,3 +210,28 @@ def test_picture_server_that_does_not_answer_in_time_is_given_up(settings):
     with pytest.raises(OSError, match="timed out"):
         reader("harbor.jpg")
     silent.close()
+
+
+def test_picture_larger_than_its_announced_length_is_cut_off_at_the_limit(settings):
+    """A server that announces no length: reading stops one chunk past the limit."""
+    settings.NEWSROOM = {**settings.NEWSROOM, "UPLOAD_MAX_BYTES": 100_000}
+    settings.NEWSROOM_WIRE_PICTURES = {"TIMEOUT_SECONDS": 2, "ALLOWED_NETWORKS": ["127.0.0.1/32"]}
+    endless = socket.socket()
+    endless.bind(("127.0.0.1", 0))
+    endless.listen()
+
+    def serve():
+        connection, _ = endless.accept()
+        connection.recv(4096)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n\r\n")
+        try:
+            while True:
+                connection.sendall(b"\xff" * 65536)
+        except OSError:
+            connection.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    reader = RemotePictures(f"http://127.0.0.1:{endless.getsockname()[1]}/items")
+    with pytest.raises(OSError, match="larger than 97.7\u00a0KB, the limit for a picture"):
+        reader("harbor.jpg")
+    endless.close()

@@ -13,9 +13,11 @@ The feed's credentials go only to the feed's own host.
 
 import http.client
 import ssl
+import time
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from articles.api.webhooks import (
     PinnedHTTPConnection,
@@ -27,6 +29,9 @@ from articles.wire.sources import ReferenceRefused
 
 PICTURE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 MAX_REDIRECTS = 3
+# A whole download may take this many timeouts; reading goes a chunk at a time.
+WHOLE_DOWNLOAD_TIMEOUTS = 3
+CHUNK_BYTES = 64 * 1024
 USER_AGENT = "Newsroom wire desk"
 
 
@@ -79,7 +84,7 @@ def fetch_picture(url: str, headers_for) -> bytes:
             if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
                 url = urljoin(url, response.getheader("Location"))
                 continue
-            return read_picture(response, limit)
+            return read_picture(response, limit, timeout)
         except (http.client.HTTPException, ssl.SSLError) as error:
             raise OSError(f"the picture server answered badly ({error})") from None
         finally:
@@ -87,7 +92,7 @@ def fetch_picture(url: str, headers_for) -> bytes:
     raise ReferenceRefused(f"not fetched: more than {MAX_REDIRECTS} redirects")
 
 
-def read_picture(response: http.client.HTTPResponse, limit: int) -> bytes:
+def read_picture(response: http.client.HTTPResponse, limit: int, timeout: float) -> bytes:
     if response.status != 200:
         raise OSError(f"the picture server answered {response.status} {response.reason}")
     kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
@@ -95,8 +100,18 @@ def read_picture(response: http.client.HTTPResponse, limit: int) -> bytes:
         raise ReferenceRefused(f"not a picture (the server says {kind or 'nothing'})")
     length = response.getheader("Content-Length") or ""
     if length.isdigit() and int(length) > limit:
-        raise ReferenceRefused(f"{int(length) // 1024} KB, larger than a picture may be")
-    data = response.read(limit + 1)
-    if len(data) > limit:
-        raise ReferenceRefused(f"larger than {limit // (1024 * 1024)} MB, the limit for a picture")
-    return data
+        raise ReferenceRefused(
+            f"{filesizeformat(int(length))}, larger than {filesizeformat(limit)}, the limit "
+            "for a picture"
+        )
+    # The timeout bounds each wait on the socket; this bounds the whole download, so a
+    # server sending a byte at a time cannot hold the watcher.
+    deadline = time.monotonic() + timeout * WHOLE_DOWNLOAD_TIMEOUTS
+    data = bytearray()
+    while chunk := response.read1(min(CHUNK_BYTES, limit + 1 - len(data))):
+        data += chunk
+        if len(data) > limit:
+            raise ReferenceRefused(f"larger than {filesizeformat(limit)}, the limit for a picture")
+        if time.monotonic() > deadline:
+            raise OSError(f"the picture took longer than {timeout * WHOLE_DOWNLOAD_TIMEOUTS:g} s")
+    return bytes(data)
