@@ -5,6 +5,9 @@ file twice never makes a second article: an untouched draft is brought up to dat
 an editor has worked on is left alone. Untouched means the importer was the last to save
 it: the importer saves with `updated_by` empty, and every save in the admin fills it in.
 
+A file delivered again byte for byte is settled before it is read: its wire item keeps the
+SHA-256 of the file the draft was made from, and one look-up per chunk finds them all.
+
 Batches go a chunk of files at a time: stories never seen before are created together in
 one transaction (a handful of statements for the whole chunk), and stories seen before are
 sorted out from one look-up. Anything else (an update, a race with another import, a
