@@ -300,6 +300,12 @@ NEWSROOM_WEBHOOKS = {
     "RETRY_HOURS": 24,
     "ALLOWED_NETWORKS": env_list("NEWSROOM_WEBHOOK_ALLOWED_NETWORKS", ""),
 }
+# Pictures a wire feed refers to by URL (articles/wire/remote.py): fetched with the webhooks'
+# protections (http(s) only, public addresses only unless listed here, short timeouts).
+NEWSROOM_WIRE_PICTURES = {
+    "TIMEOUT_SECONDS": float(os.environ.get("NEWSROOM_WIRE_PICTURE_TIMEOUT", "10")),
+    "ALLOWED_NETWORKS": env_list("NEWSROOM_WIRE_PICTURE_ALLOWED_NETWORKS", ""),
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from articles.models import Article, MediaTopicCode, Photo, Topic, WireItem
+from articles.models import Article, MediaTopicCode, Photo, Topic, WireItem, WireSource
 from tests.support.wire import import_data, newsml_bytes
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,34 @@ def test_unmapped_codes_are_listed_for_the_desk_with_a_way_to_make_a_topic(edito
     page = editor_client.get(reverse("admin:articles_mediatopiccode_changelist"))
     assertContains(page, "maritime transport")
     assertContains(page, "iptc_code=medtop%3A20000585")
+
+
+def test_item_page_shows_the_pictures_that_could_not_be_placed(editor_client):
+    deliver()
+    item = WireItem.objects.get()
+    WireItem.objects.filter(pk=item.pk).update(
+        picture_problems="picture 'http://10.0.0.5/a.jpg' refused: not fetched"
+    )
+    response = editor_client.get(reverse("admin:articles_wireitem_change", args=[item.pk]))
+    assertContains(response, "Pictures not placed")
+    assertContains(response, "picture &#x27;http://10.0.0.5/a.jpg&#x27; refused: not fetched")
+
+
+def test_a_source_is_set_up_with_the_format_its_agency_delivers(admin_client):
+    add_url = reverse("admin:articles_wiresource_add")
+    assertContains(admin_client.get(add_url), '<option value="nitf">NITF</option>', html=True)
+    response = admin_client.post(
+        add_url,
+        {
+            "name": "AFP feed",
+            "kind": "feed",
+            "url": "https://feeds.example.com/afp",
+            "format": "newsml",
+            "interval": 60,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content
+    assert WireSource.objects.get().format == WireSource.Format.NEWSML
+    changelist = admin_client.get(reverse("admin:articles_wiresource_changelist"))
+    assertContains(changelist, "IPTC NewsML-G2")

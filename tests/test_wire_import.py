@@ -355,6 +355,7 @@ def test_story_created_by_a_concurrent_import_is_found_not_duplicated(monkeypatc
         lookups.append(story)
         return None if len(lookups) == 1 else real_lookup(story, agency)
 
+    monkeypatch.setattr(WireImporter, "_delivered", staticmethod(lambda digests: {}))
     monkeypatch.setattr(WireImporter, "_known_articles", staticmethod(lambda keys: {}))
     monkeypatch.setattr(WireImporter, "_existing", staticmethod(stale_first_lookup))
 
@@ -367,6 +368,7 @@ def test_story_created_by_a_concurrent_import_is_found_not_duplicated(monkeypatc
 
 def test_a_failing_chunk_is_retried_file_by_file_and_keeps_the_good_ones(monkeypatch):
     import_bytes(story_bytes(headline="Already here"))
+    monkeypatch.setattr(WireImporter, "_delivered", staticmethod(lambda digests: {}))
     monkeypatch.setattr(WireImporter, "_known_articles", staticmethod(lambda keys: {}))
     files = [
         ("new.txt", lambda: story_bytes(headline="Brand new")),
@@ -541,10 +543,10 @@ def test_matcher_is_rebuilt_when_a_topic_is_renamed_and_reused_otherwise():
 def test_importing_one_story_takes_a_fixed_number_of_queries(
     demo_topics, django_assert_max_num_queries
 ):
-    """Savepoint, look-up, slug, article, byline, photo, placement, suggestions, wire item,
-    release.
+    """Delivered files, savepoint, look-up, slug, article, byline, photo, placement,
+    suggestions, wire item, release.
 
-    Ten, however many topics exist or match (the test runs inside a transaction, so the
+    Eleven, however many topics exist or match (the test runs inside a transaction, so the
     file's own transaction shows as a savepoint).
     """
     importer = WireImporter()
@@ -556,7 +558,7 @@ def test_importing_one_story_takes_a_fixed_number_of_queries(
     importer.contributors  # noqa: B018 - agencies load once per batch, not per story
     importer.matcher  # noqa: B018 - the matcher is built once per batch, not per story
     data = story_bytes(body="Talks on the defense industry, online scams, AI and chips.")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         result = import_data(data, name="story.txt", importer=importer)
     assert result.outcome == Outcome.IMPORTED
     assert TopicSuggestion.objects.filter(article_id=result.article_id).count() == 5

@@ -137,3 +137,79 @@ def test_feed_is_polled_with_etag_and_credentials_from_the_environment(feed_serv
     assert second[1]["If-None-Match"] == '"v1"'
     source.refresh_from_db()
     assert (source.etag, source.failures) == ('"v1"', 0)
+
+
+# Each source delivers one declared format -------------------------------------------------
+
+
+def test_file_in_another_format_than_the_source_declares_is_refused_with_the_reason(tmp_path):
+    source = WireSource.objects.create(
+        name="Yonhap FTP", kind="folder", folder=str(tmp_path), format="newsml"
+    )
+    drop(tmp_path, 1)
+    (tmp_path / "harbor.json").write_bytes(
+        (FIXTURES / "formats" / "harbor-ninjs.json").read_bytes()
+    )
+    (tmp_path / "harbor-nitf.xml").write_bytes(
+        (FIXTURES / "formats" / "harbor-nitf.xml").read_bytes()
+    )
+
+    results = watch.run_source(source, settle=0)
+
+    assert [r.outcome for r in results] == ["failed", "failed", "imported"]
+    assert Article.objects.count() == 1
+    assert sorted(p.name for p in (tmp_path / "done").iterdir()) == ["item-0.xml"]
+    assert (tmp_path / "failed" / "harbor.json.reason.txt").read_text() == (
+        f"{tmp_path / 'harbor.json'}: this source delivers NewsML-G2, "
+        "but the file is ninjs (JSON); refused\n"
+    )
+    assert (
+        "delivers NewsML-G2, but the file is NITF; refused"
+        in (tmp_path / "failed" / "harbor-nitf.xml.reason.txt").read_text()
+    )
+
+
+def test_a_refused_file_is_refused_again_even_when_an_earlier_delivery_matched(tmp_path):
+    """The digest of a file imported before never lets a file past its source's format."""
+    data = (FIXTURES / "formats" / "harbor-ninjs.json").read_bytes()
+    (tmp_path / "first.json").write_bytes(data)
+    watch.run_source(folder_source(tmp_path), settle=0)  # detects the format: imported
+    source = WireSource.objects.create(
+        name="Strict", kind="folder", folder=str(tmp_path), format="plain"
+    )
+    (tmp_path / "again.json").write_bytes(data)
+
+    [result] = watch.run_source(source, settle=0)
+
+    assert result.outcome == "failed"
+    assert "this source delivers plain text, but the file is ninjs (JSON)" in result.message
+
+
+@pytest.mark.parametrize(
+    ("declared", "fixture"),
+    [
+        ("auto", "harbor-nitf.xml"),
+        ("newsml", "harbor-newsml.xml"),
+        ("nitf", "harbor-nitf.xml"),
+        ("ninjs", "harbor-ninjs3.json"),
+        ("plain", "harbor.txt"),
+    ],
+)
+def test_file_in_the_declared_format_is_imported(tmp_path, declared, fixture):
+    source = WireSource.objects.create(
+        name="Agency", kind="folder", folder=str(tmp_path), format=declared
+    )
+    (tmp_path / fixture).write_bytes((FIXTURES / "formats" / fixture).read_bytes())
+    [result] = watch.run_source(source, settle=0)
+    assert result.outcome == "imported", result.message
+
+
+def test_feed_declared_as_newsml_refuses_a_ninjs_body(feed_server):
+    Feed.body = (FIXTURES / "formats" / "harbor-ninjs.json").read_bytes()
+    source = WireSource.objects.create(
+        name="Yonhap API", kind="feed", url=f"{feed_server}/items", format="newsml"
+    )
+    [result] = watch.run_source(source)
+    assert result.outcome == "failed"
+    assert result.message == "this source delivers NewsML-G2, but the file is ninjs (JSON); refused"
+    assert not Article.objects.exists()

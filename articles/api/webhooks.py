@@ -181,13 +181,15 @@ class RefusedAddress(Exception):
     """A webhook address we will not call (scheme, or where it resolves)."""
 
 
-def allowed_networks():
-    return [ipaddress.ip_network(net) for net in settings.NEWSROOM_WEBHOOKS["ALLOWED_NETWORKS"]]
+def allowed_networks(names=None):
+    names = settings.NEWSROOM_WEBHOOKS["ALLOWED_NETWORKS"] if names is None else names
+    return [ipaddress.ip_network(net) for net in names]
 
 
-def public_address(url: str) -> tuple[str, str, int, str]:
+def public_address(url: str, allowed=None) -> tuple[str, str, int, str]:
     """(scheme, host, port, IP to connect to) for `url`, if every address it resolves to is
-    public; raises RefusedAddress otherwise."""
+    public (or in the `allowed` networks, by default the webhooks' own); raises
+    RefusedAddress otherwise. The wire's picture fetcher calls it too."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RefusedAddress("only http:// and https:// addresses are called")
@@ -199,7 +201,7 @@ def public_address(url: str) -> tuple[str, str, int, str]:
     except (socket.gaierror, UnicodeError) as exc:
         raise RefusedAddress(f"{parts.hostname} does not resolve") from exc
     addresses = {info[4][0] for info in infos}
-    exceptions = allowed_networks()
+    exceptions = allowed_networks(allowed)
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if ip.version == 6 and ip.ipv4_mapped:  # ::ffff:127.0.0.1 is loopback too

@@ -59,6 +59,12 @@ class WireItem(models.Model):
     pending_version = models.PositiveIntegerField(null=True, blank=True)
     alert = models.CharField(max_length=255, blank=True)
     urgent = models.BooleanField(default=False, help_text="A kill for a story readers can see.")
+    # SHA-256 of the file the draft was last made or brought up to date from (a file holding
+    # this one story): the same bytes delivered again are "unchanged" without being read.
+    # Empty once anything else happened to the item (held, withdrawn, update applied).
+    delivery_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Pictures the agency referred to that could not be fetched or were refused.
+    picture_problems = models.TextField(blank=True, editable=False)
 
     objects = WireItemQuerySet.as_manager()
 
@@ -76,7 +82,14 @@ class WireItem(models.Model):
                 name="wire_item_once_without_agency",
             ),
         ]
-        indexes = [models.Index(fields=["-received_at"], name="wire_item_received_idx")]
+        indexes = [
+            models.Index(fields=["-received_at"], name="wire_item_received_idx"),
+            models.Index(
+                fields=["delivery_hash"],
+                condition=~models.Q(delivery_hash=""),
+                name="wire_item_delivery_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.headline
@@ -111,10 +124,24 @@ class WireSource(models.Model):
         FOLDER = "folder", "Drop folder"
         FEED = "feed", "HTTP(S) feed"
 
+    class Format(models.TextChoices):
+        # The values are those `articles.wire.formats.detect` gives.
+        AUTO = "auto", "Detect from the file"
+        NEWSML = "newsml", "IPTC NewsML-G2"
+        NITF = "nitf", "NITF"
+        NINJS = "ninjs", "IPTC ninjs (JSON)"
+        PLAIN = "plain", "Plain text"
+
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.FOLDER)
     folder = models.CharField(max_length=500, blank=True, help_text="Absolute path on the server.")
     url = models.URLField(max_length=500, blank=True)
+    format = models.CharField(
+        max_length=10,
+        choices=Format,
+        default=Format.AUTO,
+        help_text="What this agency delivers; a file in another format is refused.",
+    )
     credentials_setting = models.CharField(
         max_length=100,
         blank=True,

@@ -242,8 +242,17 @@ class MediaTopicCodeAdmin(admin.ModelAdmin):
 class WireSourceAdmin(admin.ModelAdmin):
     """Each agency's drop folder or feed, and how its last poll went."""
 
-    list_display = ["name", "kind", "place", "interval", "active", "health", "last_polled_at"]
-    list_filter = ["kind", "active"]
+    list_display = [
+        "name",
+        "kind",
+        "format",
+        "place",
+        "interval",
+        "active",
+        "health",
+        "last_polled_at",
+    ]
+    list_filter = ["kind", "format", "active"]
     readonly_fields = ["health", "last_polled_at", "next_poll_at", "etag", "last_modified"]
 
     @admin.display(description="Folder or URL")

@@ -5,6 +5,9 @@ file twice never makes a second article: an untouched draft is brought up to dat
 an editor has worked on is left alone. Untouched means the importer was the last to save
 it: the importer saves with `updated_by` empty, and every save in the admin fills it in.
 
+A file delivered again byte for byte is settled before it is read: its wire item keeps the
+SHA-256 of the file the draft was made from, and one look-up per chunk finds them all.
+
 Batches go a chunk of files at a time: stories never seen before are created together in
 one transaction (a handful of statements for the whole chunk), and stories seen before are
 sorted out from one look-up. Anything else (an update, a race with another import, a
@@ -13,6 +16,7 @@ the source reference has the last word.
 """
 
 import enum
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -32,12 +36,15 @@ from articles.models import (
 from articles.sanitize import paragraphs_to_html
 from articles.wire import pictures, versions
 from articles.wire.contributors import BatchMemory
-from articles.wire.formats import MAX_BYTES, parse_file
+from articles.wire.formats import AUTO, MAX_BYTES, detect, parse_file
 from articles.wire.parser import WireError, WireStory
 
 # Files created together in one transaction: large enough to make the per-statement cost
 # vanish, small enough that a fallback to one file at a time stays cheap.
 CHUNK_SIZE = 100
+# Files up to this size wait, bytes in hand, for the one look-up of the chunk's digests
+# (a story is a few kilobytes); a larger one is read into stories at once.
+DIGESTED_BYTES = 256 * 1024
 # A race with another import of the same story ends in one IntegrityError, after which the
 # story is found; more attempts than this means something else is wrong.
 ATTEMPTS = 3
@@ -83,10 +90,12 @@ class WireImporter(BatchMemory):
     Not shared between threads or requests: make one per batch.
     """
 
-    def __init__(self, *, user=None, dry_run: bool = False):
+    def __init__(self, *, user=None, dry_run: bool = False, format: str = AUTO):
         super().__init__()
         self.user = user
         self.dry_run = dry_run
+        # The format the files' source declares (`WireSource.Format`); others are refused.
+        self.format = format
 
     # Entry points -------------------------------------------------------------------------
 
@@ -105,15 +114,18 @@ class WireImporter(BatchMemory):
         while chunk := list(islice(files, CHUNK_SIZE)):
             yield from self._import_chunk(chunk)
 
-    def import_story(self, story: WireStory, *, name: str) -> ImportResult:
-        """One story in its own transaction: create, update, or leave it, whatever came before."""
+    def import_story(self, story: WireStory, *, name: str, digest: str = "") -> ImportResult:
+        """One story in its own transaction: create, update, or leave it, whatever came before.
+
+        `digest` is the SHA-256 of the file when it held this story alone (see `_delivered`).
+        """
         error = None
         for _ in range(ATTEMPTS):
             # Contributors met in this file, remembered for the batch only once they are saved.
             self._met = {}
             try:
                 with transaction.atomic():
-                    result = self._import(story, name)
+                    result = self._import(story, name, digest)
                     if self.dry_run:
                         transaction.set_rollback(True)
             except IntegrityError as raised:
@@ -133,47 +145,104 @@ class WireImporter(BatchMemory):
         names: list[str] = []
         results: list[ImportResult | None] = []
         stories: dict[int, WireStory] = {}
+        digests: dict[int, str] = {}
         siblings: dict[int, pictures.Sibling] = {}
+        # Every file's bytes and digest first, so that one look-up settles the files
+        # delivered before; a large file is read into stories at once rather than held.
+        read_chunk = []
         for name, read, *sibling in chunk:
-            try:
-                found = parse_file(read())
-            except OSError as error:
-                found, failed = [], self._failed(name, error.strerror or str(error))
-            except WireError as error:
-                found, failed = [], self._failed(name, str(error))
-            else:
-                failed = None if found else ImportResult(name, Outcome.SKIPPED, PACKAGE)
+            data, digest = self._read(name, read)
+            if isinstance(data, bytes) and not digest:
+                data = self._parse(name, data)
+            read_chunk.append((name, data, digest, sibling))
+        delivered = self._delivered({digest for _, _, digest, _ in read_chunk if digest})
+        for name, data, digest, sibling in read_chunk:
+            if digest in delivered:
+                data = replace(delivered[digest], name=name)
+            elif isinstance(data, bytes):
+                data = self._parse(name, data)
+            found, failed = ([], data) if isinstance(data, ImportResult) else (data, None)
             if failed:
                 names.append(name)
                 results.append(failed)
             for story in found:
                 if sibling and story.pictures:
                     siblings[len(names)] = sibling[0]
+                if len(found) == 1:
+                    digests[len(names)] = digest
                 stories[len(names)] = story
                 names.append(name if len(found) == 1 else f"{name} [{story.guid}]")
                 results.append(None)
         chunk = [(name, None) for name in names]
 
+        if stories:
+            for index, result in self._import_together_or_nothing(chunk, stories, digests).items():
+                results[index] = result
+
+        for index, story in stories.items():
+            if results[index] is None:
+                results[index] = self.import_story(
+                    story, name=chunk[index][0], digest=digests.get(index, "")
+                )
+        for index, sibling in siblings.items():
+            results[index] = self._place_pictures(results[index], stories[index], sibling)
+        return results
+
+    def _import_together_or_nothing(self, chunk, stories, digests) -> dict[int, ImportResult]:
         try:
             with transaction.atomic():
                 self._met = {}
-                results_together = self._import_together(chunk, stories)
+                results = self._import_together(chunk, stories, digests)
                 if self.dry_run:
                     transaction.set_rollback(True)
         except IntegrityError:
             # A race or a bad row: nothing of the chunk was kept; go file by file.
-            results_together = {}
-        else:
-            self._remember_met()
-        for index, result in results_together.items():
-            results[index] = result
-
-        for index, story in stories.items():
-            if results[index] is None:
-                results[index] = self.import_story(story, name=chunk[index][0])
-        for index, sibling in siblings.items():
-            results[index] = self._place_pictures(results[index], stories[index], sibling)
+            return {}
+        self._remember_met()
         return results
+
+    def _read(self, name: str, read: Callable[[], bytes]) -> tuple[bytes | ImportResult, str]:
+        """The file's bytes and their SHA-256 (or "" when it may not be settled by it), or
+        the failure to read it."""
+        try:
+            data = read()
+        except OSError as error:
+            return self._failed(name, error.strerror or str(error)), ""
+        if len(data) > DIGESTED_BYTES or self.format not in (AUTO, detect(data)):
+            # Never settled from an earlier delivery: a file in the wrong format is refused
+            # by the parser whatever came before.
+            return data, ""
+        return data, hashlib.sha256(data).hexdigest()
+
+    def _parse(self, name: str, data: bytes) -> list[WireStory] | ImportResult:
+        """The file's stories, or the result saying why there are none."""
+        try:
+            found = parse_file(data, self.format)
+        except WireError as error:
+            return self._failed(name, str(error))
+        return found or ImportResult(name, Outcome.SKIPPED, PACKAGE)
+
+    @staticmethod
+    def _delivered(digests: set[str]) -> dict[str, ImportResult]:
+        """Files delivered before, byte for byte, whose draft was made from them: unchanged.
+
+        One look-up per chunk by the stored digest, so a re-delivered batch is settled
+        without parsing a file. A digest shared by two items (never in practice) proves
+        nothing and is left to the parser.
+        """
+        if not digests:
+            return {}
+        rows = WireItem.objects.filter(delivery_hash__in=digests, article__isnull=False)
+        found: dict[str, ImportResult] = {}
+        shared: set[str] = set()
+        for digest, article_id, headline in rows.values_list(
+            "delivery_hash", "article_id", "article__headline"
+        ):
+            if digest in found:
+                shared.add(digest)
+            message = "already imported; nothing changed"
+            found[digest] = ImportResult("", Outcome.UNCHANGED, message, headline, article_id)
+        return {digest: result for digest, result in found.items() if digest not in shared}
 
     def _place_pictures(self, result, story, sibling) -> ImportResult:
         """Pictures for a story just drafted or brought up to date; problems join its message."""
@@ -185,7 +254,9 @@ class WireImporter(BatchMemory):
             return result
         return replace(result, message="; ".join([result.message, *problems]))
 
-    def _import_together(self, chunk, stories: dict[int, WireStory]) -> dict[int, ImportResult]:
+    def _import_together(
+        self, chunk, stories: dict[int, WireStory], digests: dict[int, str]
+    ) -> dict[int, ImportResult]:
         """Create every story of the chunk not seen before; report those seen and settled.
 
         Stories that need an update, or that appear twice in the chunk, are left out for
@@ -205,7 +276,10 @@ class WireImporter(BatchMemory):
                 fresh.append((index, story, agencies[index]))
             elif settled := self._settled(existing, story, chunk[index][0]):
                 results[index] = settled
-        articles = self._create_all([(story, agency) for _, story, agency in fresh])
+        articles = self._create_all(
+            [(story, agency) for _, story, agency in fresh],
+            [digests.get(index, "") for index, _, _ in fresh],
+        )
         for (index, story, _), article in zip(fresh, articles, strict=True):
             article_id = None if self.dry_run else article.pk
             results[index] = ImportResult(
@@ -215,11 +289,11 @@ class WireImporter(BatchMemory):
 
     # One story ----------------------------------------------------------------------------
 
-    def _import(self, story: WireStory, name: str) -> ImportResult:
+    def _import(self, story: WireStory, name: str, digest: str = "") -> ImportResult:
         agency = self._agency(story.agency) if story.agency else None
         existing = self._existing(story, agency)
         if existing is None:
-            article = self._create_all([(story, agency)])[0]
+            article = self._create_all([(story, agency)], [digest])[0]
             article_id = None if self.dry_run else article.pk
             return ImportResult(name, Outcome.IMPORTED, "new draft", story.headline, article_id)
         item = versions.item_for(existing, story, agency)
@@ -244,6 +318,7 @@ class WireImporter(BatchMemory):
         self._update(existing, story, agency)
         versions.remember(item, story)
         item.story, item.state, item.alert = versions.to_json(story), WireItem.State.NEW, ""
+        item.delivery_hash = digest
         item.save()
         message = "draft brought up to date"
         return ImportResult(name, Outcome.UPDATED, message, story.headline, existing.pk)
@@ -279,8 +354,13 @@ class WireImporter(BatchMemory):
             .first()
         )
 
-    def _create_all(self, items: list[tuple[WireStory, Contributor | None]]) -> list[Article]:
-        """Drafts for stories never seen before, in a fixed number of statements."""
+    def _create_all(
+        self, items: list[tuple[WireStory, Contributor | None]], digests: list[str]
+    ) -> list[Article]:
+        """Drafts for stories never seen before, in a fixed number of statements.
+
+        `digests` holds, for each story, the SHA-256 of the file it came alone in (or "").
+        """
         if not items:
             return []
         slugs = Article.objects.available_slugs([story.headline for story, _ in items])
@@ -326,8 +406,8 @@ class WireImporter(BatchMemory):
         # An item whose draft was deleted is drafted again from the desk; it exists already.
         WireItem.objects.bulk_create(
             [
-                versions.new_item(story, agency, article)
-                for article, (story, agency) in zip(articles, items, strict=True)
+                versions.new_item(story, agency, article, digest)
+                for article, (story, agency), digest in zip(articles, items, digests, strict=True)
             ],
             ignore_conflicts=True,
         )
@@ -365,8 +445,10 @@ class WireImporter(BatchMemory):
         for code, label in story.subjects:
             if (topic_id := self.codes.topic_for(code)) is not None:
                 found.setdefault(topic_id, f"IPTC {code} {label}".strip()[:200])
+        # By id: a story names ten topics or so, and the relation's setter costs more than
+        # the rest of the row.
         return [
-            TopicSuggestion(article=article, topic_id=topic_id, matched_text=words)
+            TopicSuggestion(article_id=article.pk, topic_id=topic_id, matched_text=words)
             for topic_id, words in found.items()
         ]
 

@@ -1,31 +1,30 @@
 """Pictures delivered with a story, placed on its draft through the safe upload path.
 
-The file comes from beside the story (its folder, or its zip); `check_picture` refuses what
-is not a whole JPEG, PNG or WebP within the limits, IPTC caption/credit/copyright are read
-before the metadata goes, and the picture is stored re-encoded without metadata (the
-field's own save). A refused picture is reported with the story; the story stays.
+The file comes from beside the story (its folder, or its zip), or, for an item from a feed,
+from the URL it gives (`wire/remote.py`). `check_picture` refuses what is not a whole JPEG,
+PNG or WebP within the limits, IPTC caption/credit/copyright are read before the metadata
+goes, and the picture is stored re-encoded without metadata (the field's own save). A
+refused or unreachable picture is reported with the story and on its wire item; the story
+stays.
 """
 
 from collections.abc import Callable
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from articles.media.uploads import check_picture, iptc_fields
-from articles.models import Article, ArticlePhoto, Photo
+from articles.models import Article, ArticlePhoto, Photo, WireItem
 from articles.wire.parser import WirePicture, WireStory
+from articles.wire.sources import ReferenceRefused
 
+# Reads a picture the story refers to: a file beside it (`sources.beside`, `sources.in_zip`)
+# or, for a feed, a URL (`remote.RemotePictures`). Raises ReferenceRefused for a reference
+# it may not follow, OSError for a picture it cannot get.
 Sibling = Callable[[str], bytes]
-
-
-def safe_href(href: str) -> str | None:
-    """A file name beside the story: no folders climbed, no URLs followed."""
-    path = PurePosixPath(href.replace("\\", "/"))
-    if "://" in href or path.is_absolute() or ".." in path.parts or not path.name:
-        return None
-    return str(path)
 
 
 def attach(article: Article, story: WireStory, sibling: Sibling, credit: str) -> list[str]:
@@ -33,13 +32,13 @@ def attach(article: Article, story: WireStory, sibling: Sibling, credit: str) ->
     problems = []
     placements = list(article.photo_placements.select_related("photo").order_by("position"))
     for position, picture in enumerate(story.pictures):
-        href = safe_href(picture.href)
-        if href is None:
-            problems.append(f"picture {picture.href!r} refused: not a file beside the story")
-            continue
+        href = picture.href
         try:
-            content = ContentFile(sibling(href), name=PurePosixPath(href).name)
+            content = ContentFile(sibling(href), name=picture_name(href))
             check_picture(content)
+        except ReferenceRefused as error:
+            problems.append(f"picture {href!r} refused: {error.strerror}")
+            continue
         except OSError as error:
             problems.append(f"picture {href} missing ({error.strerror or error})")
             continue
@@ -56,7 +55,17 @@ def attach(article: Article, story: WireStory, sibling: Sibling, credit: str) ->
             photo.save()
             if placement is None:
                 ArticlePhoto.objects.create(article=article, photo=photo, position=position)
+    # What the desk sees on the wire item: the problems of the latest delivery, or nothing.
+    WireItem.objects.filter(article=article, reference=story.source_reference).update(
+        picture_problems="\n".join(problems)
+    )
     return problems
+
+
+def picture_name(href: str) -> str:
+    """A name for the upload path (only its suffix matters; the stored name is random)."""
+    name = PurePosixPath(urlsplit(href).path if "://" in href else href).name
+    return name or "picture.jpg"
 
 
 def fill(photo: Photo, picture: WirePicture, embedded: dict, credit: str) -> None:

@@ -30,6 +30,19 @@ class Refused(OSError):
         self.strerror = reason
 
 
+class ReferenceRefused(Refused):
+    """A picture reference the story's delivery may not lead to (a folder climbed, a URL
+    for a file, a private address for a feed)."""
+
+
+def safe_href(href: str) -> str:
+    """A file name beside the story: no folders climbed, no URLs followed."""
+    path = PurePosixPath(href.replace("\\", "/"))
+    if "://" in href or path.is_absolute() or ".." in path.parts or not path.name:
+        raise ReferenceRefused("not a file beside the story")
+    return str(path)
+
+
 def read_path(path: Path) -> bytes:
     with path.open("rb") as file:
         return file.read(MAX_BYTES + 1)
@@ -66,11 +79,12 @@ def entries(paths: list[Path]) -> Iterator[Entry]:
 
 
 def beside(folder: Path, href: str) -> bytes:
-    with (folder / href).open("rb") as file:
+    with (folder / safe_href(href)).open("rb") as file:
         return file.read(settings.NEWSROOM["UPLOAD_MAX_BYTES"] + 1)
 
 
 def in_zip(archive_path: Path, href: str) -> bytes:
+    href = safe_href(href)
     with zipfile.ZipFile(archive_path) as archive:
         try:
             member = archive.getinfo(href)

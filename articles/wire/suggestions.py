@@ -60,7 +60,9 @@ class TopicMatcher:
         if not topic_ids:
             return cls(pattern=None)
         # Lookarounds, not \b: \w is Unicode-aware, so "한국" inside "한국어" is no match either.
-        pattern = re.compile(rf"(?<!\w)(?:{trie_pattern(topic_ids)})(?!\w)", re.IGNORECASE)
+        # The names are lower-cased and so is the text (`find`): a third faster than letting
+        # the engine ignore case at every character.
+        pattern = re.compile(rf"(?<!\w)(?:{trie_pattern(topic_ids)})(?!\w)")
         return cls(pattern=pattern, topic_ids=topic_ids)
 
     def find(self, text: str) -> dict[int, str]:
@@ -68,12 +70,24 @@ class TopicMatcher:
         found: dict[int, str] = {}
         if self.pattern is None:
             return found
-        for match in self.pattern.finditer(normalize(text)):
-            words = match.group()
-            topic_id = self.topic_ids.get(words.lower())
+        text = normalize(text)
+        for match in self.pattern.finditer(lowered(text)):
+            topic_id = self.topic_ids.get(match.group())
             if topic_id is not None:
+                words = text[match.start() : match.end()]  # as the story writes them
                 found.setdefault(topic_id, words[:MATCHED_TEXT_MAX_LENGTH])
         return found
+
+
+def lowered(text: str) -> str:
+    """`text` in lower case, one character for one, so a match's place is the same in both.
+
+    The few characters whose lower case is longer ("İ") are left as they are.
+    """
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
 _cache: tuple[str, TopicMatcher] | None = None

@@ -11,7 +11,6 @@
 """
 
 import logging
-from dataclasses import asdict
 from datetime import date, datetime
 
 import reversion
@@ -37,7 +36,7 @@ SETTLING_FIELDS = [
 
 
 def to_json(story: WireStory) -> dict:
-    values = asdict(story)
+    values = dict(story.values)
     values["date"] = story.date.isoformat()
     values["published_at"] = story.published_at.isoformat()
     return values
@@ -54,8 +53,9 @@ def from_json(values: dict) -> WireStory:
     return WireStory(**values)
 
 
-def new_item(story: WireStory, agency, article) -> WireItem:
+def new_item(story: WireStory, agency, article, digest: str = "") -> WireItem:
     return WireItem(
+        delivery_hash=digest,
         agency=agency,
         reference=story.source_reference,
         version=story.version,
@@ -156,6 +156,8 @@ def apply_pending(item: WireItem, *, by) -> Article:
         article.save()
         item.story, item.pending, item.pending_version = item.pending, None, None
         item.alert, item.urgent, item.state = "", False, WireItem.State.USED
+        # The draft no longer matches the file it was made from.
+        item.delivery_hash = ""
         item.save()
     return article
 

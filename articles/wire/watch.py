@@ -7,7 +7,8 @@ key) makes that a no-op for those already imported, so nothing is doubled.
 
 A feed: polled every `interval` seconds with If-None-Match / If-Modified-Since; a 304
 costs nothing. The body is one ninjs item or a list of them, NewsML-G2, or an Atom feed
-whose entries link to items. A failing feed backs off (interval x 2^failures, at most an
+whose entries link to items; pictures an item refers to by URL are fetched safely
+(`wire/remote.py`). A failing feed backs off (interval x 2^failures, at most an
 hour) and shows its state on the desk.
 """
 
@@ -28,6 +29,7 @@ from django.utils import timezone
 from articles.models import WireSource
 from articles.wire.formats import MAX_BYTES
 from articles.wire.importer import ImportResult, Outcome, WireImporter
+from articles.wire.remote import RemotePictures
 from articles.wire.sources import entries
 
 logger = logging.getLogger("articles.wire")
@@ -75,23 +77,27 @@ def watch_folder(source: WireSource, *, settle: float = SETTLE_SECONDS) -> list[
     results = []
     for path in waiting_files(folder, settle):
         # One file at a time, moved once its stories are stored: a crash leaves it waiting.
-        found = list(WireImporter().import_all(entries([path])))
+        found = list(WireImporter(format=source.format).import_all(entries([path])))
         file_away(path, found)
         results.extend(found)
     return results
 
 
+def authorization(source: WireSource) -> str:
+    """The Authorization header for the feed, from the environment variable it names."""
+    credentials = (
+        os.environ.get(source.credentials_setting, "") if source.credentials_setting else ""
+    )
+    if not credentials or credentials.startswith("Bearer "):
+        return credentials
+    return "Basic " + base64.b64encode(credentials.encode()).decode()
+
+
 def fetch(url: str, source: WireSource, *, conditional: bool = False) -> bytes | None:
     """The body at `url`, or None for 304 Not Modified."""
     request = urllib.request.Request(url, headers={"User-Agent": "Newsroom wire desk"})
-    if credentials := (
-        os.environ.get(source.credentials_setting, "") if source.credentials_setting else ""
-    ):
-        if credentials.startswith("Bearer "):
-            request.add_header("Authorization", credentials)
-        else:
-            token = base64.b64encode(credentials.encode()).decode()
-            request.add_header("Authorization", f"Basic {token}")
+    if header := authorization(source):
+        request.add_header("Authorization", header)
     if conditional and source.etag:
         request.add_header("If-None-Match", source.etag)
     if conditional and source.last_modified:
@@ -128,14 +134,17 @@ def poll_feed(source: WireSource) -> list[ImportResult]:
     if body is None:
         return []
     links = item_links(body)
+    header = authorization(source)
+    # Pictures an item refers to by URL are fetched from where the item came from.
     if links is None:
-        files = [(source.url, lambda: body)]
+        files = [(source.url, lambda: body, RemotePictures(source.url, header))]
     else:
+        addresses = [urllib.parse.urljoin(source.url, link) for link in links]
         files = [
-            (link, lambda link=link: fetch(urllib.parse.urljoin(source.url, link), source))
-            for link in links
+            (link, lambda url=url: fetch(url, source), RemotePictures(url, header))
+            for link, url in zip(links, addresses, strict=True)
         ]
-    return list(WireImporter().import_all(files))
+    return list(WireImporter(format=source.format).import_all(files))
 
 
 def run_source(source: WireSource, *, settle: float = SETTLE_SECONDS) -> list[ImportResult]:

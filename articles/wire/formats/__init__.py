@@ -14,6 +14,9 @@ from articles.wire.formats.xml import MAX_XML_BYTES, root_of
 from articles.wire.parser import MAX_FILE_BYTES, WireError, WireStory, parse_wire
 
 FORMATS = ["plain", "newsml", "nitf", "ninjs"]
+NAMES = {"plain": "plain text", "newsml": "NewsML-G2", "nitf": "NITF", "ninjs": "ninjs (JSON)"}
+# What a source configured to detect the format from the bytes declares.
+AUTO = "auto"
 # The largest file any format may be: the reader stops one byte past it.
 MAX_BYTES = max(MAX_FILE_BYTES, MAX_XML_BYTES)
 
@@ -33,9 +36,24 @@ def detect(data: bytes) -> str:
     return "plain"
 
 
-def parse_file(data: bytes) -> list[WireStory]:
-    """The stories in one file, whatever its format; WireError says what is wrong."""
+def refuse_unexpected(kind: str, expected: str) -> None:
+    """A source delivers one format: a file in another is refused before it is read further."""
+    if expected not in (AUTO, kind):
+        raise WireError(
+            f"this source delivers {NAMES.get(expected, expected)}, "
+            f"but the file is {NAMES[kind]}; refused"
+        )
+
+
+def parse_file(data: bytes, expected: str = AUTO) -> list[WireStory]:
+    """The stories in one file; WireError says what is wrong.
+
+    `expected` is the format the file's source declares (a `WireSource.Format` value), or
+    "auto" to take whatever the bytes say.
+    """
     kind = detect(data)
+    if kind != "newsml":  # XML is told apart by its root, once it is safely read
+        refuse_unexpected(kind, expected)
     if kind == "plain":
         return [parse_wire(data)]
     if kind == "ninjs":
@@ -50,5 +68,7 @@ def parse_file(data: bytes) -> list[WireStory]:
         return ninjs.parse(document)
     root = root_of(data)
     if kind == "nitf" or root.tag.rsplit("}", 1)[-1] == "nitf":
+        refuse_unexpected("nitf", expected)
         return [nitf.parse(root)]
+    refuse_unexpected("newsml", expected)
     return newsml.parse(root)
