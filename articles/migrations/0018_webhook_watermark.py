@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_fronts'),
+        ('articles', '0017_wire_source_format_and_delivery_hash'),
     ]
 
     operations = [

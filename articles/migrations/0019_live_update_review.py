@@ -16,7 +16,7 @@ STATUS_CHOICES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0015_fronts"),
+        ("articles", "0018_webhook_watermark"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
