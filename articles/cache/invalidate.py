@@ -148,7 +148,10 @@ def nav_sections_changed() -> None:
         current = menu_sections()
         if cached is None or [s.pk for s in cached] != [s.pk for s in current]:
             cache.set(NAV_SECTIONS_KEY, current, None)
-            if cached is not None:
+            if cached is None:
+                # Processes keep the menu until the change sequence moves (context_processors).
+                bump_keys([])
+            else:
                 # A section that left the menu must leave it everywhere at once; one that
                 # joined it may appear as each page is next refreshed.
                 gone = {s.pk for s in cached} - {s.pk for s in current}
