@@ -34,8 +34,8 @@ def card_prefetches() -> list:
 
 
 def story_prefetches() -> list:
-    """What a story page reads beyond its row: the card's, its topics and corrections."""
-    return [*card_prefetches(), "topics", "corrections"]
+    """What a story page reads beyond its row and its card's (`card_prefetches`)."""
+    return ["topics", "corrections"]
 
 
 class ArticleQuerySet(WorkflowQuerySet):

@@ -62,12 +62,10 @@ def card_variant(*, show_section: bool = False, heading: str = "h3") -> str:
 
 def render_missing(request, missing: list[Piece]) -> list[str]:
     """Render pieces no cache held, reading what they show in one query per relation."""
-    whole = {piece.story.pk: piece.story for piece in missing if piece.kind != CARD}
-    cards = {piece.story.pk: piece.story for piece in missing if piece.kind == CARD}
-    prefetch_related_objects(list(whole.values()), *story_prefetches())
-    prefetch_related_objects(
-        [story for pk, story in cards.items() if pk not in whole], *card_prefetches()
-    )
+    stories = list({piece.story.pk: piece.story for piece in missing}.values())
+    whole = list({piece.story.pk: piece.story for piece in missing if piece.kind != CARD}.values())
+    prefetch_related_objects(stories, *card_prefetches())
+    prefetch_related_objects(whole, *story_prefetches())
     return [render_piece(request, piece) for piece in missing]
 
 
