@@ -249,6 +249,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # The public page cache (articles/page_cache.py): on unless NEWSROOM_PAGE_CACHE=off.
 PAGE_CACHE_ENABLED = env_bool("NEWSROOM_PAGE_CACHE", default=True)
+# Story pages' bodies and story cards kept rendered between pages (articles/cache/fragments.py).
+FRAGMENT_CACHE_ENABLED = env_bool("NEWSROOM_FRAGMENT_CACHE", default=True)
 # The API keeps its own cache behind its keys and rate limits (articles/api/responses.py).
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/preview/", "/media/", "/static/", "/healthz", "/api/")
 

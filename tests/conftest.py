@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.api import responses as api_responses
+from articles.cache import fragments
 from articles.cache import pages as page_cache
 from articles.models import Byline, Contributor
 from tests.support.browser import chromium
@@ -41,8 +42,10 @@ def _media_in_tmp(settings, tmp_path):
 def _no_page_cache(settings):
     """Pages render from the database in tests, unless a test turns the cache on."""
     settings.PAGE_CACHE_ENABLED = False
+    settings.FRAGMENT_CACHE_ENABLED = False
     cache.clear()
     page_cache._local_pages.clear()
+    fragments._local.clear()
     api_responses._local_entries.clear()
 
 

@@ -242,3 +242,17 @@ def test_a_kill_from_a_copy_loaded_before_someone_published_leaves_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         old_copy.kill(by=None, reason="Court order")
     assert b"Killed from an old copy" not in get(client).content
+
+
+def test_a_cached_page_carries_the_same_security_policy_as_a_fresh_one(client, settings):
+    ArticleFactory(published=True)
+    miss, hit = get(client), get(client)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    assert hit["Content-Security-Policy"] == miss["Content-Security-Policy"]
+    assert hit["Reporting-Endpoints"] == miss["Reporting-Endpoints"]
+    # A policy changed in settings reaches the cached pages (not a copy built before it).
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'none'"]},
+    }
+    assert "img-src 'none'" in get(client)["Content-Security-Policy"]

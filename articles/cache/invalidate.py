@@ -148,6 +148,8 @@ def nav_sections_changed() -> None:
         current = menu_sections()
         if cached is None or [s.pk for s in cached] != [s.pk for s in current]:
             cache.set(NAV_SECTIONS_KEY, current, None)
+            # Processes keep the menu until the change sequence moves (context_processors):
+            # a story change that alters the menu moves it through its own keys.
             if cached is not None:
                 # A section that left the menu must leave it everywhere at once; one that
                 # joined it may appear as each page is next refreshed.

@@ -39,7 +39,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
-from articles.cache import invalidate
+from articles.cache import fragments, invalidate
 from articles.cache import keys as page_keys
 from articles.cache.invalidate import CACHE_ERRORS, HARD_STEP, SEQUENCE_KEY
 
@@ -166,6 +166,27 @@ def read_many(names: list[str]) -> dict:
     return {name: loads(value) for name, value in zip(names, raw, strict=True) if value is not None}
 
 
+def reading_sequence(values: dict | None = None) -> int | None:
+    """The change sequence before a view runs (set first if the cache lost it), from `values`
+    if they hold it; None if the cache cannot be read, and then nothing is stored.
+
+    Without `values` (the page cache is off) it also moves the keys of what came due, as the
+    page cache does before serving: a piece of a story whose photo's rights ran out must go.
+    """
+    try:
+        if values is None:
+            values = read_many([SEQUENCE_KEY, DUE_KEY])
+            if came_due(values):
+                values = read_many([SEQUENCE_KEY])
+        if values.get(SEQUENCE_KEY) is None:
+            cache.add(SEQUENCE_KEY, invalidate.fresh_counter(), None)
+            values = read_many([SEQUENCE_KEY])
+    except CACHE_ERRORS:
+        logger.exception("Page cache unavailable; rendering without stored pieces.")
+        return None
+    return values.get(SEQUENCE_KEY)
+
+
 def cache_key(request) -> str:
     params = "&".join(f"{name}={request.GET.get(name, '')}" for name in KEY_PARAMETERS)
     raw = f"{request.get_host()}|{request.path}|{params}"
@@ -274,7 +295,8 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
         if not settings.PAGE_CACHE_ENABLED:
-            return self.render(request)[0]
+            sequence = reading_sequence() if settings.FRAGMENT_CACHE_ENABLED else None
+            return self.render(request, sequence)[0]
         try:
             return self.serve(request)
         except CACHE_ERRORS:
@@ -283,9 +305,13 @@ class PageCacheMiddleware:
             )
             return self.get_response(request)
 
-    def render(self, request):
-        """The response, with the dependency keys its view declared in the `xkey` header."""
-        with page_keys.collecting() as declared:
+    def render(self, request, sequence: int | None):
+        """The response, with the dependency keys its view declared in the `xkey` header.
+
+        `sequence`: the change sequence read before the view runs, which lets it use and keep
+        rendered pieces of stories (articles/cache/fragments.py); None renders everything.
+        """
+        with page_keys.collecting() as declared, fragments.reading(sequence):
             response = self.get_response(request)
         if declared and is_cacheable_response(response):
             response[page_keys.HEADER] = " ".join(sorted(declared))
@@ -315,9 +341,10 @@ class PageCacheMiddleware:
             if state == "hit" or refreshing:
                 _local_pages.put(key, entry)
                 return self.from_entry(entry, state)
-        response, declared = self.render(request)
+        sequence = reading_sequence(values)
+        pieces_from = sequence if settings.FRAGMENT_CACHE_ENABLED else None
+        response, declared = self.render(request, pieces_from)
         if declared and is_cacheable_response(response):
-            sequence = values.get(SEQUENCE_KEY)
             seconds = entry_seconds(request)
             self.store(key, response, declared, generation, sequence, seconds)
             response["X-Page-Cache"] = "miss"

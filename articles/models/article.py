@@ -21,6 +21,23 @@ from articles.models.workflow import PERMISSIONS, ArticleStatus, ArticleWorkflow
 from articles.sanitize import SanitizedHTMLField
 
 
+def card_prefetches() -> list:
+    """What a story card reads beyond its row: bylines with contributors, visible photos."""
+    return [
+        Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
+        Prefetch(
+            "photo_placements",
+            queryset=ArticlePhoto.objects.visible().select_related("photo"),
+            to_attr="visible_placements",
+        ),
+    ]
+
+
+def story_prefetches() -> list:
+    """What a story page reads beyond its row and its card's (`card_prefetches`)."""
+    return ["topics", "corrections"]
+
+
 class ArticleQuerySet(WorkflowQuerySet):
     def published(self):
         """The one rule for what a reader may see: published, due, and out of any embargo."""
@@ -110,21 +127,18 @@ class ArticleQuerySet(WorkflowQuerySet):
             matches &= in_any_field | Q(body__icontains=word)
         return self.filter(matches).newest_first()
 
+    def for_cards(self):
+        """A story card's own row: the listing data without the related rows.
+
+        Listings whose cards are usually kept rendered (articles/public/pieces.py) read
+        bylines and photos only for the cards they render, with `CARD_PREFETCHES`.
+        """
+        # A card shows neither the body nor the search document: leave them in the database.
+        return self.defer("body", "search_document").select_related("section")
+
     def for_listing(self):
         """What a story card shows: section, bylines and lead photo, in fixed queries."""
-        # A card shows neither the body nor the search document: leave them in the database.
-        return (
-            self.defer("body", "search_document")
-            .select_related("section")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
-                Prefetch(
-                    "photo_placements",
-                    queryset=ArticlePhoto.objects.visible().select_related("photo"),
-                    to_attr="visible_placements",
-                ),
-            )
-        )
+        return self.for_cards().prefetch_related(*card_prefetches())
 
     def for_feed(self):
         """What a feed entry shows: the listing data plus the body and topics."""
@@ -137,8 +151,9 @@ class ArticleQuerySet(WorkflowQuerySet):
     def story_page(self, slug: str, related: int):
         """The story at `slug` first, then up to `related` of its stored related stories.
 
-        One query for all of them (their bylines, photos, topics come in one query each),
-        whatever the size of the topics they share. Not the story if it is not in `self`.
+        One query for all of them, whatever the size of the topics they share; their
+        bylines, photos and topics are read by the page only for what it has to render
+        (`STORY_PREFETCHES`). Not the story if it is not in `self`.
         """
         links = RelatedStory.objects.filter(article__slug=slug).order_by()
         position = links.filter(related=OuterRef("pk")).values("position")[:1]
@@ -148,7 +163,8 @@ class ArticleQuerySet(WorkflowQuerySet):
             self.filter(pk__in=wanted.union(links.values("related"), all=True))
             .annotate(related_position=Subquery(position))
             .order_by(models.F("related_position").asc(nulls_first=True))
-            .for_detail()[: related + 1]
+            .defer("search_document")
+            .select_related("section", "source_agency")[: related + 1]
         )
 
     def previewable(self):

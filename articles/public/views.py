@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from articles.cache import keys
+from articles.cache import fragments, keys
 from articles.cache.keys import depends_on
 from articles.fronts import compose as fronts
 from articles.models import Article, Contributor, Correction, Section, Topic, TopicAlias
 from articles.previews import preview_from
-from articles.public import sitemaps
+from articles.public import pieces, sitemaps
 from articles.public.pagination import keyset_page, paginate
 from articles.search import RANKED_MATCHES, clean_query
 from newsroom.ratelimit import rate_limited
@@ -30,7 +30,14 @@ def home(request):
 
 
 def article_detail(request, year, month, day, slug):
-    found = list(Article.objects.published().story_page(slug, related=RELATED_STORIES))
+    found = fragments.kept_rows(
+        f"story:{slug}",
+        read=lambda: list(Article.objects.published().story_page(slug, related=RELATED_STORIES)),
+        stories_in=lambda rows: [row.pk for row in rows],
+    )
+    # Kept rows pass the same rule as the query, through its Python twin.
+    now = timezone.now()
+    found = [row for row in found if row.is_visible(now)]
     if not found or found[0].slug != slug:
         return redirect_renamed_story(slug)
     article, related = found[0], found[1:]
@@ -38,7 +45,8 @@ def article_detail(request, year, month, day, slug):
     if (year, month, day) != (published_on.year, published_on.month, published_on.day):
         return redirect(article, permanent=True)
     depends_on(keys.story(article.pk), keys.stories(related))
-    return render(request, "articles/article_detail.html", {"article": article, "related": related})
+    context = pieces.story_page(request, article, related)
+    return render(request, "articles/article_detail.html", context)
 
 
 def topic_list(request):
@@ -66,7 +74,7 @@ def topic_detail(request, slug):
     if topic is None:
         return redirect_topic_alias(slug)
     page = keyset_page(
-        request, Article.objects.published().in_topic(topic).newest_first().for_listing()
+        request, Article.objects.published().in_topic(topic).newest_first().for_cards()
     )
     depends_on(keys.topic(topic.pk), keys.stories(page.object_list))
     return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
@@ -77,7 +85,7 @@ def section_detail(request, slug):
         Section.objects.with_published_stories().select_related("front"), slug=slug
     )
     page = keyset_page(
-        request, Article.objects.published().in_section(section).newest_first().for_listing()
+        request, Article.objects.published().in_section(section).newest_first().for_cards()
     )
     front = fronts.section_front(request, section)
     shown = [*page.object_list, *(front.stories if front else [])]
@@ -94,7 +102,7 @@ def contributor_detail(request, slug):
     contributor = get_object_or_404(Contributor.objects.with_published_stories(), slug=slug)
     page = keyset_page(
         request,
-        Article.objects.published().by_contributor(contributor).newest_first().for_listing(),
+        Article.objects.published().by_contributor(contributor).newest_first().for_cards(),
     )
     depends_on(keys.contributor(contributor.pk), keys.stories(page.object_list))
     return render(
@@ -132,7 +140,9 @@ def preview(request, token):
     if article.publish_at is None:
         # Shown as if published now; nothing is saved.
         article.publish_at = timezone.now()
-    response = render(request, "articles/article_preview.html", {"article": article})
+    # Previews are outside the page cache, so nothing rendered here is kept for readers.
+    context = pieces.story_page(request, article, related=[])
+    response = render(request, "articles/article_preview.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     # The token is in the address: do not hand it to other sites through the Referer header.
     response["Referrer-Policy"] = "no-referrer"

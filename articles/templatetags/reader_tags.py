@@ -2,7 +2,7 @@ from django import template
 
 from articles.blocks.render import render_body
 from articles.media import renditions
-from articles.public import seo
+from articles.public import pieces, seo
 from articles.public.feeds import xml_text
 from articles.search import highlighted
 
@@ -26,6 +26,20 @@ def picture(
     widths = renditions.THUMBNAIL_WIDTHS if thumbnail else renditions.WIDTHS
     picture = renditions.picture(photo, widths)
     return {"picture": picture, "sizes": sizes, "alt": alt, "lazy": lazy, "priority": priority}
+
+
+@register.simple_tag
+def story_list(stories, show_section=False, heading="h3", empty_message="No stories yet."):
+    """A listing's story cards with their photos, each kept rendered between pages."""
+    cards = pieces.story_cards(stories, show_section=show_section, heading=heading)
+    return pieces.story_list_html(cards, empty_message)
+
+
+@register.simple_tag(takes_context=True)
+def kept_part(context, template_name, **options):
+    """The site's header or footer, rendered once per process while nothing changes."""
+    shown = {"site_name": context.get("site_name"), "nav_sections": context.get("nav_sections")}
+    return pieces.kept_part(template_name, shown, **options)
 
 
 @register.simple_tag
