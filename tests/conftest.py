@@ -46,6 +46,7 @@ def _no_page_cache(settings):
     cache.clear()
     page_cache._local_pages.clear()
     fragments._local.clear()
+    fragments._process_copies.clear()
     api_responses._local_entries.clear()
 
 

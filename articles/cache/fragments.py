@@ -47,6 +47,27 @@ def current_sequence() -> int | None:
     return _sequence.get()
 
 
+# name -> (change sequence, value) this process read while that sequence was current.
+_process_copies: dict[str, tuple[int, Any]] = {}
+
+
+def kept_in_process(name: str, read: Callable[[], Any]) -> Any:
+    """`read()`, reused by this process until the site's change sequence moves.
+
+    For what every page shows and only a change moves (the section menu, the banners): each
+    change that alters them moves the sequence, so the copy needs no round trip to check.
+    Outside a reader's request it is read every time.
+    """
+    sequence = _sequence.get()
+    kept = _process_copies.get(name)
+    if sequence is not None and kept is not None and kept[0] == sequence:
+        return kept[1]
+    value = read()
+    if sequence is not None:
+        _process_copies[name] = (sequence, value)
+    return value
+
+
 @contextmanager
 def reading(sequence: int | None):
     """Let the request being served use and store pieces, `sequence` read before its view ran."""

@@ -15,7 +15,7 @@ import logging
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.cache import keys
+from articles.cache import fragments, keys
 from articles.cache.invalidate import CACHE_ERRORS
 from articles.cache.keys import depends_on
 from articles.models import Banner
@@ -32,13 +32,18 @@ def banners_not_ended() -> list[Banner]:
 def showing_banner(at=None) -> Banner | None:
     """The banner readers see at `at` (now), if any; the page rendering it now depends on it."""
     depends_on(keys.BANNER)
-    try:
-        banners = cache.get_or_set(CACHE_KEY, banners_not_ended, None)
-    except CACHE_ERRORS:
-        logger.exception("Cache unavailable; reading the banner from the database.")
-        banners = banners_not_ended()
+    # A banner change moves the site's change sequence: each process reuses its copy till then.
+    banners = fragments.kept_in_process("banners", shared_banners)
     at = at or timezone.now()
     return next((banner for banner in banners if banner.is_showing(at)), None)
+
+
+def shared_banners() -> list[Banner]:
+    try:
+        return cache.get_or_set(CACHE_KEY, banners_not_ended, None)
+    except CACHE_ERRORS:
+        logger.exception("Cache unavailable; reading the banner from the database.")
+        return banners_not_ended()
 
 
 def forget() -> None:

@@ -15,26 +15,18 @@ def nav_sections() -> list[Section]:
     """The sections that hold a story readers can see, in order: every page shows them.
 
     Cached until a section is saved or deleted in the library, or a story change gives a
-    section its first visible story or takes its last (`invalidate.nav_sections_changed`).
-    Each process keeps the list it read while the site's change sequence stays where it was
-    (every change that alters the menu moves it), so most pages read it without a round trip.
+    section its first visible story or takes its last (`invalidate.nav_sections_changed`);
+    each process reuses its copy until the site's change sequence moves.
     """
-    global _kept
-    sequence = fragments.current_sequence()
-    if sequence is not None and _kept is not None and _kept[0] == sequence:
-        return _kept[1]
+    return fragments.kept_in_process("nav-sections", shared_nav_sections)
+
+
+def shared_nav_sections() -> list[Section]:
     try:
-        sections = cache.get_or_set(NAV_SECTIONS_KEY, menu_sections, None)
+        return cache.get_or_set(NAV_SECTIONS_KEY, menu_sections, None)
     except CACHE_ERRORS:
         logger.exception("Cache unavailable; reading the sections from the database.")
         return menu_sections()
-    if sequence is not None:
-        _kept = (sequence, sections)
-    return sections
-
-
-# (change sequence, sections) last read by this process.
-_kept: tuple[int, list[Section]] | None = None
 
 
 def menu_sections() -> list[Section]:
