@@ -15,8 +15,8 @@ from django.core.files.storage import storages
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from articles.cache import invalidate, purge
 from articles.cache import pages as page_cache
-from articles.cache import purge
 from articles.media import renditions
 from articles.models import BackgroundFailure, Photo
 
@@ -68,9 +68,9 @@ def make_renditions(photo_id: int, image_name: str) -> None:
     renditions.make_all(photo)
     ready = Photo.objects.filter(pk=photo_id, image=image_name, renditions_ready=False)
     if ready.update(renditions_ready=True):
-        page_cache.bump()
-        article_ids = photo.placements.values_list("article_id", flat=True)
-        enqueue(purge_keys_task, [f"story-{article_id}" for article_id in article_ids])
+        # Only the stories placing it showed it with fewer sizes; the keys move (and are
+        # purged in front) for those pages, not for the whole site.
+        invalidate.photo_changed(photo)
 
 
 @shared_task(base=NewsroomTask)

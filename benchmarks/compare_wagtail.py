@@ -161,6 +161,11 @@ def main():
         "newsroom": (8301, [str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", *gunicorn,
                             "-b", "127.0.0.1:8301"], {**newsroom_env, "NEWSROOM_PAGE_CACHE": "off"},
                      ROOT),
+        # Nothing kept between pages either: every story body, card and query each time.
+        "bare": (8305, [str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", *gunicorn,
+                        "-b", "127.0.0.1:8305"],
+                 {**newsroom_env, "NEWSROOM_PAGE_CACHE": "off", "NEWSROOM_FRAGMENT_CACHE": "off"},
+                 ROOT),
         "cached": (8302, [str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", *gunicorn,
                           "-b", "127.0.0.1:8302"], {**newsroom_env, "NEWSROOM_PAGE_CACHE": "on"},
                    ROOT),
@@ -183,6 +188,7 @@ def main():
             for system in ("wagtail", "newsroom")
         ]
         runs += [("section page 1", "newsroom"), ("contributor page 1", "newsroom")]
+        runs += [("story", "bare"), ("tag page 1", "bare")]
         runs += [("floor", "floor"), ("story", "cached"), ("hot topic pages", "cached")]
         results: dict[tuple[str, str], list[dict]] = {}
         for repeat in range(args.repeats):
@@ -226,6 +232,14 @@ def report(results):
             page = f"{page} (vs Wagtail's tag page 1)"
         print(f"| {page} | {w_rps:,.1f} | {n_rps:,.1f} | {n_rps / w_rps:.2f} | "
               f"{w_cpu:.1f} / {n_cpu:.1f} |")  # fmt: skip
+    for page in ["story", "tag page 1"]:
+        w_rps = median(results, (page, "wagtail"), "rps")
+        w_cpu = median(results, (page, "wagtail"), "cpu_ms")
+        n_rps = median(results, (page, "bare"), "rps")
+        n_cpu = median(results, (page, "bare"), "cpu_ms")
+        if n_rps is not None:
+            print(f"| {page}, nothing kept between pages | {w_rps:,.1f} | {n_rps:,.1f} | "
+                  f"{n_rps / w_rps:.2f} | {w_cpu:.1f} / {n_cpu:.1f} |")  # fmt: skip
     floor_rps = median(results, ("floor", "floor"), "rps")
     floor_cpu = median(results, ("floor", "floor"), "cpu_ms")
     print(f"| floor (constant 40 KB, stock middleware) | | {floor_rps:,.0f} | | {floor_cpu:.2f} |")

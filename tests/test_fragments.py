@@ -152,3 +152,37 @@ def test_pages_render_when_the_cache_is_down(client, settings):
         "renditions": settings.CACHES["renditions"],
     }
     assert "Harbour strike enters second week" in get(client, story.get_absolute_url())
+
+
+def test_a_topic_page_read_again_runs_no_query_and_follows_changes(
+    client, django_capture_on_commit_callbacks
+):
+    topic = TopicFactory(slug="ports")
+    older = ArticleFactory(published=True, bylined=True, headline="Cranes idle at the port")
+    older.topics.add(topic)
+    get(client, "/topics/ports/")
+    with CaptureQueriesContext(connection) as queries:
+        assert "Cranes idle at the port" in get(client, "/topics/ports/")
+    assert len(queries) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = ArticleFactory(headline="Port reopens", bylined=True)
+        newer.topics.add(topic)
+        newer.publish(by=None)
+    assert "Port reopens" in get(client, "/topics/ports/")
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=older.pk).kill(by=None, reason="Wrong port")
+    page = get(client, "/topics/ports/")
+    assert "Port reopens" in page
+    assert "Cranes idle at the port" not in page
+
+
+def test_a_contributor_page_follows_a_new_byline(client, django_capture_on_commit_callbacks):
+    story = ArticleFactory(published=True, bylined=True)
+    contributor = story.bylines.get().contributor
+    url = contributor.get_absolute_url()
+    get(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        other = ArticleFactory(headline="Second story by the same reporter")
+        BylineFactory(article=other, contributor=contributor)
+        other.publish(by=None)
+    assert "Second story by the same reporter" in get(client, url)

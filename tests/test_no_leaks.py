@@ -247,9 +247,12 @@ def two_stories_a_page(settings):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(specs=st.lists(story_strategy, min_size=1, max_size=6))
+@pytest.mark.parametrize("kept", [False, True], ids=["rendered", "kept-pieces"])
 def test_no_page_feed_sitemap_or_count_shows_a_story_readers_may_not_see(
-    client, two_stories_a_page, specs
+    client, two_stories_a_page, specs, kept
 ):
+    # Also with story pages, cards and listings kept between pages (articles/cache/fragments.py).
+    two_stories_a_page.FRAGMENT_CACHE_ENABLED = kept
     with transaction.atomic():
         cache.clear()
         stories = build_newsroom(specs)

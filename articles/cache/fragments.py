@@ -212,14 +212,14 @@ def store(rendered: dict[Piece, str], values: dict, sequence: int) -> None:
         logger.exception("Fragment cache unavailable; pieces not kept.")
 
 
-def kept_rows(name: str, read: Callable[[], Any], stories_in: Callable[[Any], Iterable[int]]):
+def kept_rows(name: str, read: Callable[[], Any], keys_of: Callable[[Any], Iterable[str]]):
     """What `read()` returns from the database, kept like a piece: stamped with the versions
-    of the stories it holds (`stories_in(value)` names them) and the site's generations.
+    of the dependency keys it shows (`keys_of(value)`, e.g. its stories' keys and the
+    listing's own) and the site's generations.
 
-    For a page whose query costs more than its rendering: the story page's row and its
-    related stories' rows. The caller still applies the reader's rule to what it gets back
-    (`Article.is_visible`): a kept row may belong to a story whose schedule ran out since.
-    Returns a fresh copy on each call; nothing is shared between requests.
+    For pages whose queries cost more than their rendering: the story page's rows, a
+    listing's page of stories. The caller still applies the reader's rule to stories it gets
+    back (`Article.is_visible`). Nothing found is not kept. A fresh copy on every call.
     """
     sequence = _sequence.get()
     if sequence is None:
@@ -237,10 +237,10 @@ def kept_rows(name: str, read: Callable[[], Any], stories_in: Callable[[Any], It
         logger.exception("Fragment cache unavailable; reading from the database.")
         return read()
     value = read()
-    story_ids = list(stories_in(value))
+    dependencies = sorted(set(keys_of(value)))
     # Nothing found is not kept: a story published at that address must show at once.
-    if story_ids:
-        _keep_rows(name, value, story_ids, sequence)
+    if dependencies:
+        _keep_rows(name, value, dependencies, sequence)
     return value
 
 
@@ -261,14 +261,14 @@ def _still_right(rows_stamp: tuple) -> bool:
     return current == generations and all(values.get(k) == v for k, v in versions.items())
 
 
-def _keep_rows(name: str, value, story_ids: Iterable[int], sequence: int) -> None:
+def _keep_rows(name: str, value, dependencies: list[str], sequence: int) -> None:
     from articles.cache.pages import HARD_KEY, SOFT_KEY, generation_from, read_many
 
     try:
-        names = [invalidate.version_key(key) for key in page_keys.stories(story_ids)]
+        names = [invalidate.version_key(key) for key in dependencies]
         values = read_many([HARD_KEY, SOFT_KEY, *names])
         if any(values.get(n) is None for n in names):
-            values = {**values, **invalidate.versions(page_keys.stories(story_ids))}
+            values = {**values, **invalidate.versions(dependencies)}
         generation = generation_from(values)
         rows_stamp = ((generation.hard, generation.soft), {n: values[n] for n in names})
         # As for pieces: rows read before a change must not be stamped with its versions.

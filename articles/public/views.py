@@ -33,7 +33,7 @@ def article_detail(request, year, month, day, slug):
     found = fragments.kept_rows(
         f"story:{slug}",
         read=lambda: list(Article.objects.published().story_page(slug, related=RELATED_STORIES)),
-        stories_in=lambda rows: [row.pk for row in rows],
+        keys_of=keys.stories,
     )
     # Kept rows pass the same rule as the query, through its Python twin.
     now = timezone.now()
@@ -70,11 +70,17 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = Topic.objects.with_published_stories().filter(slug=slug).first()
+    topic = fragments.kept_rows(
+        f"topic:{slug}",
+        read=Topic.objects.with_published_stories().filter(slug=slug).first,
+        keys_of=lambda topic: [keys.topic(topic.pk)] if topic else [],
+    )
     if topic is None:
         return redirect_topic_alias(slug)
-    page = keyset_page(
-        request, Article.objects.published().in_topic(topic).newest_first().for_cards()
+    page = kept_page(
+        request,
+        keys.topic(topic.pk),
+        Article.objects.published().in_topic(topic).newest_first().for_cards(),
     )
     depends_on(keys.topic(topic.pk), keys.stories(page.object_list))
     return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
@@ -84,8 +90,10 @@ def section_detail(request, slug):
     section = get_object_or_404(
         Section.objects.with_published_stories().select_related("front"), slug=slug
     )
-    page = keyset_page(
-        request, Article.objects.published().in_section(section).newest_first().for_cards()
+    page = kept_page(
+        request,
+        keys.section(section.pk),
+        Article.objects.published().in_section(section).newest_first().for_cards(),
     )
     front = fronts.section_front(request, section)
     shown = [*page.object_list, *(front.stories if front else [])]
@@ -99,15 +107,36 @@ def section_detail(request, slug):
 
 
 def contributor_detail(request, slug):
-    contributor = get_object_or_404(Contributor.objects.with_published_stories(), slug=slug)
-    page = keyset_page(
+    contributor = fragments.kept_rows(
+        f"contributor:{slug}",
+        read=Contributor.objects.with_published_stories().filter(slug=slug).first,
+        keys_of=lambda contributor: [keys.contributor(contributor.pk)] if contributor else [],
+    )
+    if contributor is None:
+        raise Http404("No such contributor.")
+    page = kept_page(
         request,
+        keys.contributor(contributor.pk),
         Article.objects.published().by_contributor(contributor).newest_first().for_cards(),
     )
     depends_on(keys.contributor(contributor.pk), keys.stories(page.object_list))
     return render(
         request, "articles/contributor_detail.html", {"contributor": contributor, "page": page}
     )
+
+
+def kept_page(request, listing_key: str, stories):
+    """A listing's page of stories (keyset paging), kept until a story on it changes or one
+    joins or leaves the listing (its key, e.g. `topic-12`); its stories pass `is_visible`."""
+    cursors = "|".join(request.GET.get(name, "")[:60] for name in ("before", "after"))
+    page = fragments.kept_rows(
+        f"{listing_key}:{cursors}",
+        read=lambda: keyset_page(request, stories),
+        keys_of=lambda page: [listing_key, *keys.stories(page.object_list)],
+    )
+    now = timezone.now()
+    page.object_list = [story for story in page.object_list if story.is_visible(now)]
+    return page
 
 
 def redirect_topic_alias(slug):
