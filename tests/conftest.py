@@ -48,6 +48,7 @@ def _no_page_cache(settings):
     fragments._local.clear()
     fragments._process_copies.clear()
     api_responses._local_entries.clear()
+    api_responses._known_keys.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -210,3 +210,93 @@ def test_the_api_answers_from_the_database_while_redis_is_down(client, settings)
         assert response.status_code == 200
         assert response["X-Api-Cache"] == "off"
         assert headlines(response) == ["Still served"]
+
+
+@pytest.fixture
+def partner_cache(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+
+
+def test_a_partners_repeated_request_skips_the_view_with_its_private_headers(
+    client, partner_cache, no_view
+):
+    _, secret = make_key()
+    ArticleFactory(published=True, headline="For partners")
+    first = client.get("/api/v1/stories/", **bearer(secret))
+    client.get("/api/v1/stories/", **bearer(secret))  # the first with the key trusted
+    no_view()
+    again = client.get("/api/v1/stories/", **bearer(secret))
+    assert again["X-Api-Cache"] == "hit"
+    assert again.content == first.content
+    assert "private" in again["Cache-Control"]
+    assert "public" not in again["Cache-Control"]
+    assert "Authorization" in again["Vary"]
+
+
+def test_an_anonymous_copy_never_lends_its_public_headers_to_a_partner(client, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.NEWSROOM_API = {**settings.NEWSROOM_API, "ANONYMOUS": True}
+    _, secret = make_key()
+    ArticleFactory(published=True)
+    for _ in range(2):
+        assert "public" in client.get("/api/v1/stories/")["Cache-Control"]
+    for _ in range(3):
+        response = client.get("/api/v1/stories/", **bearer(secret))
+        assert "private" in response["Cache-Control"]
+    assert "public" in client.get("/api/v1/stories/")["Cache-Control"]
+
+
+def test_a_revoked_key_stops_at_once_on_the_fast_path(
+    client, partner_cache, admin_client, django_capture_on_commit_callbacks
+):
+    key, secret = make_key()
+    ArticleFactory(published=True)
+    for _ in range(3):
+        assert client.get("/api/v1/stories/", **bearer(secret)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/articles/apikey/",
+            {"action": "revoke", "_selected_action": [key.pk]},
+        )
+    assert response.status_code == 302
+    assert client.get("/api/v1/stories/", **bearer(secret)).status_code == 401
+
+
+def test_a_narrowed_scope_applies_at_once_on_the_fast_path(
+    client, partner_cache, django_capture_on_commit_callbacks
+):
+    from articles.cache import invalidate
+    from tests.support.factories import SectionFactory
+
+    key, secret = make_key()
+    ArticleFactory(published=True, headline="Everywhere")
+    for _ in range(3):
+        assert headlines(client.get("/api/v1/stories/", **bearer(secret))) == ["Everywhere"]
+    with django_capture_on_commit_callbacks(execute=True):
+        key.all_content = False
+        key.save()
+        key.sections.set([SectionFactory()])
+        invalidate.api_keys_changed()  # as the desk does after saving the key
+    assert headlines(client.get("/api/v1/stories/", **bearer(secret))) == []
+
+
+def test_a_trusted_key_is_verified_again_after_a_minute(client, partner_cache, monkeypatch):
+    import time
+
+    key, secret = make_key()
+    ArticleFactory(published=True)
+    for _ in range(3):
+        client.get("/api/v1/stories/", **bearer(secret))
+    key.revoked_at = key.created_at  # revoked behind the desk's back: no version moved
+    key.save()
+    later = time.time() + responses.KEY_TRUST_SECONDS + 1
+    monkeypatch.setattr(responses.time, "time", lambda: later)
+    assert client.get("/api/v1/stories/", **bearer(secret)).status_code == 401
+
+
+def test_partners_hits_count_against_their_rate(client, partner_cache):
+    _, secret = make_key(rate_per_minute=3)
+    ArticleFactory(published=True)
+    statuses = [client.get("/api/v1/stories/", **bearer(secret)).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]

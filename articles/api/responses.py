@@ -26,6 +26,7 @@ import logging
 import re
 import time
 import weakref
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -35,9 +36,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from rest_framework import exceptions
 
-from articles.api.access import EVERYTHING, rate_of
+from articles.api.access import EVERYTHING, Rate, Scope, rate_of
 from articles.cache import invalidate, pages
 from articles.cache import keys as page_keys
+from articles.models import ApiKey
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +167,7 @@ def cached_json(request, scope, build) -> HttpResponse:
     public = request.auth is None
     enabled = settings.PAGE_CACHE_ENABLED
     key = cache_key(request, scope)
+    request._request.api_scope = scope  # for the fast path's copy of a verified key
     local = _local_entries.get(key) if enabled else None
     names = (COUNTERS if local else [*COUNTERS, key]) if enabled else []
     rate = rate_of(request, request.auth)
@@ -203,21 +206,59 @@ def serves_fast(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and request.path.startswith(PREFIX)
-        and "HTTP_AUTHORIZATION" not in request.META
         and settings.PAGE_CACHE_ENABLED
-        and settings.NEWSROOM_API["ANONYMOUS"]
+        and ("HTTP_AUTHORIZATION" in request.META or settings.NEWSROOM_API["ANONYMOUS"])
     )
 
 
+# A key changed in the desk (saved, scoped, revoked, deleted) moves this version.
+KEYS_VERSION = invalidate.version_key(page_keys.API_KEYS)
+# How long this process trusts a key it verified before asking the database again (which
+# also keeps "last used" true to the minute, as the slow path records it).
+KEY_TRUST_SECONDS = 60
+LOCAL_KEYS = 1000
+
+
+@dataclass(frozen=True)
+class KnownKey:
+    """A partner's key this process verified through the whole stack, and what it may read."""
+
+    pk: int
+    scope: Scope
+    rate: Rate
+    expires_at: float | None
+    verified_at: float
+    keys_version: int | None
+
+    def trusted(self, now: float) -> bool:
+        return now - self.verified_at < KEY_TRUST_SECONDS and (
+            self.expires_at is None or now < self.expires_at
+        )
+
+
+# sha256 of the bearer token -> the key it was verified as. Bounded, emptied when full.
+_known_keys: dict[str, KnownKey] = {}
+
+
+def token_digest(request) -> str | None:
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return hashlib.sha256(token.strip().encode()).hexdigest()
+
+
 class ApiCacheMiddleware:
-    """Answer an anonymous reader's repeated API request from this process's copy.
+    """Answer a repeated API request from this process's copy, before the rest of the stack.
 
     Sits near the top of the stack: a hit skips the rest of it and DRF, in one round trip
-    to Redis (the rate count and the counters). Anything else (a first request, a changed
-    generation, a schedule come due, a reader over the rate, Redis away) goes down the
-    whole stack to the view, which answers as it would without this middleware; the
-    request is not counted twice. The headers the stack gave the anonymous response are
-    kept with the local copy and sent with each hit.
+    to Redis (the rate count and the counters). Anonymous readers are answered this way, and
+    partners whose key this process verified through the whole stack in the last minute
+    (checked against the keys' version in the same round trip, so a revoked key stops at
+    once). Anything else (a first request, a changed generation, a schedule come due, a
+    client over the rate, an unknown key, Redis away) goes down the whole stack to the view,
+    which answers as it would without this middleware; the request is not counted twice.
+    The headers the stack gave the response are kept with the local copy, one set for
+    anonymous readers (public) and one for partners (private), and sent with each hit.
     """
 
     def __init__(self, get_response):
@@ -226,33 +267,74 @@ class ApiCacheMiddleware:
     def __call__(self, request):
         if not serves_fast(request):
             return self.get_response(request)
-        key = cache_key(request, EVERYTHING)
+        digest = token_digest(request) if "HTTP_AUTHORIZATION" in request.META else None
+        if "HTTP_AUTHORIZATION" in request.META and digest is None:
+            return self.get_response(request)  # DRF answers a malformed header
+        audience = "partner" if digest else "public"
+        known = _known_keys.get(digest) if digest else None
+        now = time.time()
+        if digest and (known is None or not known.trusted(now)):
+            return self.verify(request, digest)
+        scope = known.scope if known else EVERYTHING
+        key = cache_key(request, scope)
         entry = _local_entries.get(key)
-        if entry is not None and "headers" in entry:
-            response = self.hit(request, key, entry)
+        if entry is not None and audience in entry.get("headers", {}):
+            response = self.hit(request, key, entry, audience, known)
             if response is not None:
                 return response
         response = self.get_response(request)
-        entry = _local_entries.get(key)
-        if (
-            entry is not None
-            and response.status_code == 200
-            and response.get("ETag") == variant(request, entry)[1]
-            and "public" in response.get("Cache-Control", "")
-        ):
-            entry["headers"] = [
-                (name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS
-            ]
+        self.keep_headers(key, audience, response)
+        return response
+
+    def verify(self, request, digest: str):
+        """The whole stack for a key this process does not trust yet; remembered if it opens."""
+        try:
+            keys_version = pages.read_many([KEYS_VERSION]).get(KEYS_VERSION)
+        except pages.CACHE_ERRORS:
+            return self.get_response(request)
+        response = self.get_response(request)
+        key = getattr(request, "auth", None)
+        scope = getattr(request, "api_scope", None)
+        if isinstance(key, ApiKey) and scope is not None and response.status_code == 200:
+            if len(_known_keys) >= LOCAL_KEYS:
+                _known_keys.clear()
+            _known_keys[digest] = KnownKey(
+                pk=key.pk,
+                scope=scope,
+                rate=rate_of(request, key),
+                expires_at=key.expires_at.timestamp() if key.expires_at else None,
+                verified_at=time.time(),
+                keys_version=keys_version,
+            )
+            self.keep_headers(cache_key(request, scope), "partner", response)
         return response
 
     @staticmethod
-    def hit(request, key: str, entry: dict) -> HttpResponse | None:
-        rate = rate_of(request)
+    def keep_headers(key: str, audience: str, response) -> None:
+        entry = _local_entries.get(key)
+        public = "public" in response.get("Cache-Control", "")
+        if (
+            entry is not None
+            and response.status_code == 200
+            and public == (audience == "public")
+            and response.get("ETag") in (entry["etag"], entry["etag"][:-1] + '-gz"')
+        ):
+            entry.setdefault("headers", {})[audience] = [
+                (name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS
+            ]
+
+    @staticmethod
+    def hit(request, key: str, entry: dict, audience: str, known) -> HttpResponse | None:
+        rate = known.rate if known else rate_of(request)
+        names = [*COUNTERS, KEYS_VERSION] if known else COUNTERS
         try:
-            count, values = check_in(rate, COUNTERS)
+            count, values = check_in(rate, names)
         except pages.CACHE_ERRORS:
             return None  # the view logs it and answers from the database
         request.api_check_in = (key, count, values)
+        if known and values.get(KEYS_VERSION) != known.keys_version:
+            _known_keys.pop(token_digest(request), None)  # a key changed: verify again
+            return None
         due = values.get(pages.DUE_KEY)
         if count > rate.limit or (due is not None and time.time() >= due):
             return None
@@ -262,7 +344,7 @@ class ApiCacheMiddleware:
         if entry["generation"] != current:
             return None
         response = HttpResponse()
-        for name, value in entry["headers"]:
+        for name, value in entry["headers"][audience]:
             response[name] = value
         with_body(response, request, entry)
         response["X-Api-Cache"] = "hit"

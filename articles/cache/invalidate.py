@@ -234,6 +234,23 @@ def photo_changed(photo, *, removed: bool = False) -> None:
         _after_commit(lambda: bump_keys(touched, hard=removed))
 
 
+def api_keys_changed() -> None:
+    """A partner's key was saved, re-scoped, revoked or deleted: every process stops trusting
+    the keys it verified (articles/api/responses.py) and checks them against the database."""
+
+    def apply():
+        name = version_key(page_keys.API_KEYS)
+        try:
+            try:
+                cache.incr(name)
+            except ValueError:  # evicted or never set
+                cache.set(name, fresh_counter(), None)
+        except CACHE_ERRORS:
+            logger.exception("Could not record a key change; verified keys expire in a minute.")
+
+    _after_commit(apply)
+
+
 def library_changed(obj=None, *, removed: bool = False) -> None:
     """A topic, alias, section or contributor changed; their names show on many pages.
 

@@ -35,6 +35,8 @@ CORRECTIONS = "corrections"
 SEARCH = "search"
 # The content API's responses (articles/api/responses.py): any story change may alter them.
 API = "api"
+# The partners' API keys (articles/api/responses.py trusts a verified key until it moves).
+API_KEYS = "api-keys"
 # Every story change touches these: they list stories without naming each one in their keys.
 LISTS_OF_EVERY_STORY = (FRONT_HOME, FEED, SITEMAP, TOPIC_INDEX, CORRECTIONS, SEARCH, API)
 

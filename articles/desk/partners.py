@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from articles.api import webhooks
+from articles.cache import invalidate
 from articles.desk.pages import desk_page
 from articles.models import ApiKey, Partner, Webhook, WebhookDelivery
 
@@ -58,6 +59,15 @@ class PartnerAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [ApiKeyInline, WebhookInline]
 
+    # A partner's keys go with it: the API's fast path must stop trusting them at once.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        invalidate.api_keys_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        invalidate.api_keys_changed()
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
@@ -87,6 +97,18 @@ class ApiKeyAdmin(admin.ModelAdmin):
             request.new_api_key = obj.new_secret()  # this request only: shown, never stored
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        invalidate.api_keys_changed()  # scope, rate or expiry may have changed
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        invalidate.api_keys_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        invalidate.api_keys_changed()
+
     def response_add(self, request, obj, post_url_continue=None):
         return desk_page(
             self,
@@ -100,6 +122,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected keys", permissions=["change"])
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
+        invalidate.api_keys_changed()
         self.message_user(request, f"{count} key(s) revoked.", messages.SUCCESS)
 
 
