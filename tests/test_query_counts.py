@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # page reads the story and its related stories in one query, then bylines, photos, topics and
 # corrections for all of them in one query each.
 BUDGETS = {
-    "home": 10,  # the front: see tests/test_fronts.py
+    "home": 7,  # the front: see tests/test_fronts.py
     "article": 5,
     "topic": 5,
     "topic_older": 5,
