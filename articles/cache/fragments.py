@@ -89,7 +89,7 @@ class Piece:
 
     @property
     def name(self) -> str:
-        return f"{PREFIX}{self.kind}:{self.variant}:{self.story.pk}"
+        return f"{PREFIX}{page_keys.release()}:{self.kind}:{self.variant}:{self.story.pk}"
 
     @property
     def version_name(self) -> str:
@@ -224,7 +224,7 @@ def kept_rows(name: str, read: Callable[[], Any], keys_of: Callable[[Any], Itera
     sequence = _sequence.get()
     if sequence is None:
         return read()
-    name = f"{PREFIX}rows:{name}"
+    name = f"{PREFIX}{page_keys.release()}:rows:{name}"
     local = _local.get(name)
     if local is not None and local[2] == sequence:
         return pickle.loads(local[1])

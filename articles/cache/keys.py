@@ -22,9 +22,12 @@ Names of topics, sections and contributors shown on story pages are not keyed pe
 rename is rare, and moves the site-wide soft generation instead (see `invalidate.py`).
 """
 
+import hashlib
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
 
 FRONT_HOME = "front-home"
 BANNER = "banner"
@@ -88,3 +91,21 @@ def collecting():
         yield collected
     finally:
         _collected.reset(token)
+
+
+@cache
+def release() -> str:
+    """A short fingerprint of the public templates and the story's columns, part of every
+    cached page's and kept piece's name: a deploy that changes how a page looks (or what a
+    kept row holds) starts from fresh copies instead of serving the old ones for a day."""
+    from django.conf import settings
+
+    from articles.models import Article
+
+    digest = hashlib.sha256()
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*.html")):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    digest.update(",".join(f.attname for f in Article._meta.concrete_fields).encode())
+    return digest.hexdigest()[:12]

@@ -190,7 +190,7 @@ def reading_sequence(values: dict | None = None) -> int | None:
 def cache_key(request) -> str:
     params = "&".join(f"{name}={request.GET.get(name, '')}" for name in KEY_PARAMETERS)
     raw = f"{request.get_host()}|{request.path}|{params}"
-    return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
+    return f"pagecache:page:{page_keys.release()}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def entry_seconds(request) -> int:
