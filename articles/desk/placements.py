@@ -61,7 +61,7 @@ class _TopLevel(HTMLParser):
         self.block: dict[str, str] = {}
         self.parts: list[Part] = []
 
-    def offset(self) -> int:
+    def at(self) -> int:
         line, column = self.getpos()
         return self.line_starts[line - 1] + column
 
@@ -73,21 +73,21 @@ class _TopLevel(HTMLParser):
             self.text.append(" ")
         if tag in VOID:
             if self.depth == 0:
-                self.part_ends(self.offset() + len(self.get_starttag_text()))
+                self.part_ends(self.at() + len(self.get_starttag_text()))
             return
         self.depth += 1
 
     def handle_startendtag(self, tag, attrs):
         if self.depth == 0:
             self.tag, self.text, self.block = tag, [], {}
-            self.part_ends(self.offset() + len(self.get_starttag_text()))
+            self.part_ends(self.at() + len(self.get_starttag_text()))
 
     def handle_endtag(self, tag):
         if tag in VOID or self.depth == 0:
             return
         self.depth -= 1
         if self.depth == 0:
-            self.part_ends(self.html.index(">", self.offset()) + 1)
+            self.part_ends(self.html.index(">", self.at()) + 1)
 
     def handle_data(self, data):
         if self.depth:
