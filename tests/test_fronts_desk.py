@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from articles.cache import invalidate
 from articles.cache import pages as page_cache
-from articles.models import Arrangement, Banner, Front
+from articles.models import Arrangement, Banner, Front, Slot
 from tests.support.factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +207,147 @@ def test_a_cached_home_page_switches_to_a_scheduled_front_when_it_comes_due(
         response = reader.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert response.context["front"].lead == morning
+
+
+# Previewing the form as it stands, before saving.
+
+PREVIEW_NEW_URL = "/admin/articles/arrangement/preview/"
+
+
+def change_form(arrangement, slots, **fields):
+    """The change form's data for `arrangement`, its saved slots edited to `slots`."""
+    saved = list(arrangement.slots.all())
+    data = {
+        "front": arrangement.front_id,
+        "name": arrangement.name,
+        "starts_at_0": "",
+        "starts_at_1": "",
+        **inline("topic_boxes", []),
+        "slots-TOTAL_FORMS": str(len(slots)),
+        "slots-INITIAL_FORMS": str(len(saved)),
+        "slots-MIN_NUM_FORMS": "0",
+        "slots-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    for index, (zone, article) in enumerate(slots):
+        row = {"position": str(index), "zone": zone, "article": str(article.pk)}
+        if index < len(saved):
+            row |= {"id": str(saved[index].pk), "arrangement": str(arrangement.pk)}
+        data.update({f"slots-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def cache_positions():
+    """The home front's key and the page cache's counters: what a change to a front moves."""
+    return {**invalidate.versions(["front-home"]), **cache.get_many(page_cache.COUNTERS)}
+
+
+def test_the_change_form_offers_a_preview_of_its_unsaved_changes(desk):
+    arrangement = Arrangement.objects.create(front=Front.objects.home().get(), name="Draft")
+    page = desk.get(f"/admin/articles/arrangement/{arrangement.pk}/change/")
+    preview_url = reverse("admin:articles_arrangement_preview", args=[arrangement.pk])
+    assertContains(page, f'formaction="{preview_url}" formtarget="_blank"')
+    assertContains(desk.get(ADD_URL), f'formaction="{PREVIEW_NEW_URL}"')
+
+
+def test_the_preview_shows_unsaved_changes_and_saves_nothing(
+    desk, django_capture_on_commit_callbacks
+):
+    home = Front.objects.home().get()
+    saved_lead = ArticleFactory(published=True, headline="Saved lead")
+    unsaved_lead = ArticleFactory(
+        published=True,
+        headline="Unsaved lead",
+        publish_at=timezone.now() - timedelta(days=3),  # only the editor's choice leads with it
+    )
+    arrangement = Arrangement.objects.create(front=home, name="Night", starts_at=timezone.now())
+    slot = arrangement.slots.create(zone="lead", article=saved_lead)
+    before = cache_positions()
+    url = reverse("admin:articles_arrangement_preview", args=[arrangement.pk])
+    data = change_form(arrangement, [("lead", unsaved_lead)], name="Renamed night")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = desk.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["front"].lead == unsaved_lead
+    assertContains(response, "Preview of unsaved changes")
+    assertContains(response, "Renamed night")
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+    assert {"private", "no-store"} <= {
+        part.strip() for part in response["Cache-Control"].split(",")
+    }
+    assert "noindex" in response["X-Robots-Tag"]
+    # Nothing saved, nothing recorded, nothing scheduled, no cache key moved.
+    arrangement.refresh_from_db()
+    assert arrangement.name == "Night"
+    assert list(arrangement.slots.values_list("pk", "article")) == [(slot.pk, saved_lead.pk)]
+    assert not Version.objects.exists()
+    assert callbacks == []
+    assert cache_positions() == before
+
+
+def test_the_preview_of_a_new_arrangement_saves_nothing(desk):
+    home = Front.objects.home().get()
+    chosen = ArticleFactory(published=True, publish_at=timezone.now() - timedelta(days=2))
+    ArticleFactory.create_batch(2, published=True)
+    defense = TopicFactory(name="defense")
+    form = arrangement_form(home, slots=[("lead", chosen)], boxes=[defense])
+    response = desk.post(PREVIEW_NEW_URL, form)
+    assert response.status_code == 200
+    assert response.context["front"].lead == chosen
+    assertContains(response, "a draft readers do not see")
+    assert not Arrangement.objects.exists()
+    assert not Slot.objects.exists()
+
+
+def test_a_draft_story_chosen_in_a_slot_is_named_as_a_warning_never_shown_as_public(desk):
+    home = Front.objects.home().get()
+    newest = ArticleFactory(published=True, headline="Newest published story")
+    draft = ArticleFactory(headline="Unfinished draft story")
+    response = desk.post(PREVIEW_NEW_URL, arrangement_form(home, slots=[("lead", draft)]))
+    front = response.context["front"]
+    assert front.lead == newest
+    assert draft not in front.stories
+    (warning,) = response.context["warnings"]
+    assert "Unfinished draft story" in warning
+    assert "readers may not see it" in warning
+    # Named once, in the editor's warning, and never as a card readers would follow.
+    content = response.content.decode()
+    assert content.count("Unfinished draft story") == 1
+    assert draft.get_absolute_url() not in content
+
+
+def test_an_invalid_form_previews_its_errors_not_a_front(desk):
+    stories = ArticleFactory.create_batch(2, published=True)
+    form = arrangement_form(Front.objects.home().get(), slots=[("lead", a) for a in stories])
+    response = desk.post(PREVIEW_NEW_URL, form)
+    assert response.status_code == 200
+    assertContains(response, "Lead holds 1 story; 2 are placed there.")
+    assert "front" not in response.context
+    assert not Arrangement.objects.exists()
+
+    broken = desk.post(PREVIEW_NEW_URL, {"name": "", "front": "nonsense"})
+    assert broken.status_code == 200
+    assertContains(broken, "This field is required.")
+    assertContains(broken, "Select a valid choice.")
+
+
+def test_a_slot_naming_a_story_that_does_not_exist_is_an_error(desk):
+    data = arrangement_form(Front.objects.home().get())
+    data |= inline("slots", [{"position": "0", "zone": "lead", "article": "999999"}])
+    response = desk.post(PREVIEW_NEW_URL, data)
+    assert response.status_code == 200
+    assertContains(response, "Story on the front 1, Article: Select a valid choice.")
+
+
+def test_the_unsaved_preview_is_for_those_who_arrange_fronts(client, reporter):
+    home = Front.objects.home().get()
+    arrangement = Arrangement.objects.create(front=home, name="Draft")
+    data = arrangement_form(home, slots=[("lead", ArticleFactory(published=True))])
+    change_url = reverse("admin:articles_arrangement_preview", args=[arrangement.pk])
+    assert client.post(PREVIEW_NEW_URL, data).status_code == 302  # to the sign-in page
+    client.force_login(reporter)  # a reporter does not arrange fronts
+    assert client.post(PREVIEW_NEW_URL, data).status_code == 403
+    assert client.post(change_url, data).status_code == 403
+    assert not Slot.objects.exists()

@@ -10,6 +10,7 @@
 - accounts.py: staff accounts (only a superuser makes a superuser).
 - partners.py: content API partners, their keys and webhooks, the delivery log.
 - background.py: work the task worker gave up on, with a retry action.
+- placements.py: moving a photo placed on a story into its text.
 - forms.py, revisions.py, pages.py: the forms, the revision logic, and the one helper that
   renders a desk page with the admin's context.
 """

@@ -13,6 +13,7 @@ from articles.desk.calendar import CalendarAdminMixin
 from articles.desk.history import HistoryAdminMixin
 from articles.desk.library import thumbnail
 from articles.desk.live import LiveUpdateInline
+from articles.desk.placements import PlacementsAdminMixin, move_link
 from articles.desk.workflow import WorkflowAdminMixin
 from articles.models import (
     Article,
@@ -37,8 +38,8 @@ class BylineInline(admin.TabularInline):
 class ArticlePhotoInline(admin.TabularInline):
     model = ArticlePhoto
     autocomplete_fields = ["photo"]
-    fields = ["position", "preview", "photo", "caption_override"]
-    readonly_fields = ["preview"]
+    fields = ["position", "preview", "photo", "caption_override", "move_into_text"]
+    readonly_fields = ["preview", "move_into_text"]
     extra = 0
 
     def get_queryset(self, request):
@@ -47,6 +48,10 @@ class ArticlePhotoInline(admin.TabularInline):
     @admin.display(description="Preview")
     def preview(self, placement):
         return thumbnail(placement.photo) if placement.pk else "—"
+
+    @admin.display(description="In the text")
+    def move_into_text(self, placement):
+        return move_link(placement)
 
 
 class TopicFilter(admin.SimpleListFilter):
@@ -83,7 +88,13 @@ class ContributorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdminMixin, CalendarAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    PlacementsAdminMixin,
+    HistoryAdminMixin,
+    CalendarAdminMixin,
+    WorkflowAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = [
         "headline",
         "state_column",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.demo.newsroom import load_demo
-from articles.models import Article, Front
+from articles.models import Arrangement, Article, Front
 from tests.e2e.widgets import add_inline_row, choose
 from tests.support.browser import DESKTOP, PHONE
 from tests.support.factories import ArticleFactory
@@ -33,6 +33,14 @@ def test_editor_puts_a_story_on_the_lead_and_readers_see_it(open_page, desk, mak
     row = add_inline_row(page, "slots")
     row.locator("select[name$='-zone']").select_option("lead")
     choose(page, "id_slots-0-article", "Typhoon")
+    # Before saving: the form as it stands, previewed in a new tab, saves nothing.
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Preview unsaved changes").first.click()
+    unsaved = opened.value
+    expect(unsaved.locator(".preview-banner")).to_contain_text("Preview of unsaved changes")
+    expect(unsaved.locator(".card--lead")).to_contain_text("Typhoon Mawar nears Jeju")
+    unsaved.close()
+    assert not Arrangement.objects.exists()
     page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
