@@ -9,7 +9,8 @@ until they are filled the index shows no topic at all, and a deploy runs `migrat
 checklist. The fill counts with `published()` from the current code (a second copy of the
 rule frozen here could disagree with it); it needs only the columns that rule reads. The
 migration is not atomic, so the new column's table lock is released before the fill, which
-commits topic by topic batch and never holds up story pages that read topics.
+commits 500 topics at a time and never holds up story pages that read topics (about 10 s
+for 3,000 topics over 100,000 stories, without the site's statement timeout).
 """
 
 from django.db import migrations, models
