@@ -112,6 +112,8 @@ def build_newsroom(specs) -> list[tuple[Article, str, list[str]]]:
     # Related stories as publishing and the hourly refresh store them, hidden ones included
     # (a story page must filter them out when it reads them).
     refresh_related([article for article, _, _ in stories])
+    # The topic index's stored counts, as a bulk script leaves them (refresh_topic_counts).
+    Topic.objects.all().recount()
     return stories
 
 

@@ -136,6 +136,19 @@ def _record_schedule() -> None:
     pages.record_next_due()
 
 
+def recount_topics_of(pk: int) -> None:
+    """Count again the stories readers see in the story's topics (the topic index shows them).
+
+    Called after commit, before the pages' keys move: an index rendered after the move shows
+    the new counts.
+    """
+    from articles.models import TaggedArticle, Topic
+
+    Topic.objects.filter(
+        pk__in=TaggedArticle.objects.filter(content_object_id=pk).values("tag")
+    ).recount()
+
+
 def nav_sections_changed() -> None:
     """The menu lists only sections with a story readers can see (a section used only by
     hidden work must not be named). When a change moves that set, every page's menu differs:
@@ -174,8 +187,10 @@ def story_changed(story) -> None:
             return
         nav_sections_changed()
         if current.is_visible():
+            recount_topics_of(pk)
             bump_keys(keys_for(current))
         elif current.may_have_been_public():
+            recount_topics_of(pk)
             bump_keys(keys_for(current), hard=True)
 
     _after_commit(apply)
@@ -190,6 +205,7 @@ def story_hidden(story) -> None:
         _record_schedule()
         nav_sections_changed()
         if current is not None:
+            recount_topics_of(pk)
             bump_keys(keys_for(current), hard=True)
 
     _after_commit(apply)
@@ -197,7 +213,15 @@ def story_hidden(story) -> None:
 
 def story_deleted(story) -> None:
     """Call before deleting: the keys are read while the story's rows still exist."""
+    from articles.models import TaggedArticle
+    from articles.models.topic import recount_after_commit
+
     touched = keys_for(story)
+    # Asked first, so the counts are right before the pages move (the deletion of the
+    # story's topic links asks too: models/topic.py).
+    recount_after_commit(
+        TaggedArticle.objects.filter(content_object_id=story.pk).values_list("tag_id", flat=True)
+    )
     _after_commit(
         lambda: (bump_keys(touched, hard=True), _record_schedule(), nav_sections_changed())
     )
@@ -266,6 +290,10 @@ def library_changed(obj=None, *, removed: bool = False) -> None:
         touched.add(key_of[obj._meta.model_name](obj.pk))
     if obj is not None and obj._meta.model_name in ("topic", "topicalias"):
         touched.add(page_keys.TOPIC_INDEX)
+    if obj is not None and obj._meta.model_name == "topic" and not removed:
+        from articles.models.topic import recount_after_commit
+
+        recount_after_commit([obj.pk])  # a merge moved stories to it
 
     def apply():
         if obj is not None and obj._meta.model_name == "section":
@@ -285,7 +313,7 @@ def everything_changed(*, hard: bool = True) -> None:
 
 def schedules_due(since: float) -> None:
     """Stories whose publish time or embargo came due since `since`: their pages, at once."""
-    from articles.models import Article
+    from articles.models import Article, TaggedArticle, Topic
 
     start = datetime.datetime.fromtimestamp(since - 1, tz=datetime.UTC)
     now = timezone.now()
@@ -297,6 +325,10 @@ def schedules_due(since: float) -> None:
     for story in due.only("pk", "section_id"):
         touched |= keys_for(story)
     if touched:
+        # The topic index counts what `published()` returns, which just grew.
+        Topic.objects.filter(
+            pk__in=TaggedArticle.objects.filter(content_object__in=due).values("tag")
+        ).recount()
         nav_sections_changed()
         bump_keys(touched, hard=True)
     if fronts_or_rights_changed(start, now):

@@ -2,6 +2,7 @@ import sys
 import time
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             # and walks a whole topic instead of the newest-stories index.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        call_command("refresh_topic_counts", stdout=self.stdout)  # the topic index's counts
         invalidate.everything_changed()  # written in bulk, without the desk's explicit calls
         self.stdout.write(
             self.style.SUCCESS(f"Generated {made:,} stories in {time.monotonic() - started:.1f} s.")

@@ -1,6 +1,7 @@
 import os
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.cache import invalidate
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("The demo newsroom is for development; refusing in production.")
         created = load_demo()
+        call_command("refresh_topic_counts", stdout=self.stdout)  # the topic index's counts
         invalidate.everything_changed()  # written in bulk, without the desk's explicit calls
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(f"Demo newsroom ready (created: {summary}).")
