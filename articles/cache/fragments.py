@@ -19,7 +19,6 @@ so an unpublished version of a story can never be stored as the one readers see.
 
 import logging
 import pickle
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.cache import invalidate
 from articles.cache import keys as page_keys
 from articles.cache.invalidate import CACHE_ERRORS, SEQUENCE_KEY
+from articles.cache.local import LocalCopies
 
 logger = logging.getLogger(__name__)
 
@@ -96,42 +96,11 @@ class Piece:
         return invalidate.version_key(page_keys.story(self.story.pk))
 
 
-class LocalPieces:
-    """Pieces this process used, with the change sequence at which each was last known right.
-
-    While the site's change sequence has not moved since, a piece is still right and needs no
-    round trip at all; once it has, the piece is checked against its story's version again.
-    Bounded in bytes, least recently used dropped first.
-    """
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.pieces: OrderedDict[str, tuple[tuple, str, int]] = OrderedDict()
-
-    def get(self, name: str) -> tuple[tuple, str, int] | None:
-        entry = self.pieces.get(name)
-        if entry is not None:
-            self.pieces.move_to_end(name)
-        return entry
-
-    def put(self, name: str, piece_stamp: tuple, html: str, sequence: int) -> None:
-        old = self.pieces.pop(name, None)
-        if old is not None:
-            self.size -= len(old[1])
-        self.pieces[name] = (piece_stamp, html, sequence)
-        self.size += len(html)
-        while self.size > self.max_bytes and self.pieces:
-            _, (_, dropped, _) = self.pieces.popitem(last=False)
-            self.size -= len(dropped)
-
-    def clear(self) -> None:
-        self.pieces.clear()
-        self.size = 0
-
-
 # About the story pages and cards of a few thousand stories a process serves most.
-_local = LocalPieces(max_bytes=32 * 1024 * 1024)
+# Each: (stamp, html or pickled rows, the change sequence at which it was last known right).
+# While the sequence has not moved since, it needs no round trip; once it has, it is checked
+# against its versions again.
+_local = LocalCopies(32 * 1024 * 1024, size_of=lambda entry: len(entry[1]))
 
 
 def render_pieces(
@@ -166,7 +135,7 @@ def render_pieces(
             kept = values.get(piece.name) or ((*local[0], local[1]) if local else None)
             if kept is not None and kept[:3] == stamp(values, piece):
                 found[piece] = kept[3]
-                _local.put(piece.name, kept[:3], kept[3], sequence)
+                _local.put(piece.name, (kept[:3], kept[3], sequence))
     missing = [piece for piece in pieces if piece not in found]
     if missing:
         rendered = dict(zip(missing, render(missing), strict=True))
@@ -207,7 +176,7 @@ def store(rendered: dict[Piece, str], values: dict, sequence: int) -> None:
         entries = {piece.name: (*stamp(values, piece), html) for piece, html in rendered.items()}
         cache.set_many(entries, ENTRY_SECONDS)
         for name, entry in entries.items():
-            _local.put(name, entry[:3], entry[3], sequence)
+            _local.put(name, (entry[:3], entry[3], sequence))
     except CACHE_ERRORS:
         logger.exception("Fragment cache unavailable; pieces not kept.")
 
@@ -231,7 +200,7 @@ def kept_rows(name: str, read: Callable[[], Any], keys_of: Callable[[Any], Itera
     try:
         entry = local or _from_shared(name)
         if entry is not None and _still_right(entry[0]):
-            _local.put(name, entry[0], entry[1], sequence)
+            _local.put(name, (entry[0], entry[1], sequence))
             return pickle.loads(entry[1])
     except CACHE_ERRORS:
         logger.exception("Fragment cache unavailable; reading from the database.")
@@ -276,6 +245,6 @@ def _keep_rows(name: str, value, dependencies: list[str], sequence: int) -> None
             return
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         cache.set(name, (rows_stamp, data), ENTRY_SECONDS)
-        _local.put(name, rows_stamp, data, sequence)
+        _local.put(name, (rows_stamp, data, sequence))
     except CACHE_ERRORS:
         logger.exception("Fragment cache unavailable; rows not kept.")

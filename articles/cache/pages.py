@@ -28,7 +28,6 @@ import hashlib
 import logging
 import time
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,6 +41,7 @@ from django.utils.http import http_date
 from articles.cache import fragments, invalidate
 from articles.cache import keys as page_keys
 from articles.cache.invalidate import CACHE_ERRORS, HARD_STEP, SEQUENCE_KEY
+from articles.cache.local import LocalCopies
 
 logger = logging.getLogger(__name__)
 
@@ -233,41 +233,7 @@ def public_headers(response, rendered_at: float) -> None:
     response["Last-Modified"] = http_date(rendered_at)
 
 
-class LocalPages:
-    """Pages this process served, least recently used dropped first, bounded in bytes.
-
-    Only a copy: every use is checked against the versions in the shared cache, so it can
-    never show what the shared cache would not.
-    """
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.pages: OrderedDict[str, dict] = OrderedDict()
-
-    def get(self, key: str) -> dict | None:
-        entry = self.pages.get(key)
-        if entry is not None:
-            self.pages.move_to_end(key)
-        return entry
-
-    def put(self, key: str, entry: dict) -> None:
-        old = self.pages.pop(key, None)
-        if old is not None:
-            self.size -= len(old["content"])
-        self.pages[key] = entry
-        self.size += len(entry["content"])
-        while self.size > self.max_bytes and self.pages:
-            _, dropped = self.pages.popitem(last=False)
-            self.size -= len(dropped["content"])
-
-    def clear(self) -> None:
-        self.pages.clear()
-        self.size = 0
-
-
-# 64 MB a process holds the 1,000 hottest story pages with room to spare.
-_local_pages = LocalPages(max_bytes=64 * 1024 * 1024)
+_local_pages = LocalCopies(64 * 1024 * 1024, size_of=lambda entry: len(entry["content"]))
 
 
 def entry_state(entry: dict, values: dict, generation: Generation) -> str | None:

@@ -93,20 +93,11 @@ def render_piece(request, piece: Piece) -> str:
     )
 
 
-# (template, options) -> (change sequence, year, html) this process rendered.
-_parts: dict[tuple, tuple[int, int, str]] = {}
-
-
 def kept_part(template_name: str, context: dict, **options) -> str:
     """A part every page shows alike (header, footer), rendered once per process and reused
     until anything on the site changes (the change sequence moves) or the year does."""
-    sequence = fragments.current_sequence()
     year = timezone.localdate().year
-    key = (template_name, tuple(sorted(options.items())))
-    kept = _parts.get(key)
-    if sequence is not None and kept is not None and kept[:2] == (sequence, year):
-        return kept[2]
-    html = render_to_string(template_name, {**context, **options})
-    if sequence is not None:
-        _parts[key] = (sequence, year, html)
-    return html
+    name = f"part:{template_name}:{sorted(options.items())}:{year}"
+    return fragments.kept_in_process(
+        name, lambda: render_to_string(template_name, {**context, **options})
+    )
